@@ -1,0 +1,61 @@
+"""Re-run notebooks in place from a clean kernel: ``python -m lecturelib.execute NB...``.
+
+Used by ``make execute`` after a change to lecturelib, so the stored outputs that nbval
+compares are fresh. Widget state is not stored (it would hide the explorers' static
+pictures in HTML exports and go stale), nor are per-cell timings, so running it twice
+changes no output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+__all__ = ["execute_notebook", "main"]
+
+
+def execute_notebook(path: Path, timeout: int = 600) -> float:
+    """Execute the notebook at ``path`` in its own folder and save it; return seconds taken."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+        record_timing=False,
+    )
+    client.execute()
+    elapsed = time.perf_counter() - start
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    for path in args.notebooks:
+        print(f"executing {path} ...", end=" ", flush=True)
+        print(f"{execute_notebook(path, args.timeout):.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

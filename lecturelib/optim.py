@@ -1,0 +1,411 @@
+"""Optimisers and a training loop for any computation graph.
+
+The slides' remedies for the troubles of non-convex optimisation live here:
+
+- **gradient descent** ``theta <- theta - eta * dJ/dtheta`` on the whole data set, or
+  **SGD** on one random example (or a minibatch) per step (slide "Example: Linear least
+  squares");
+- **momentum** and **Adam** ("adaptive step sizes");
+- **gradient-norm clipping** ("high curvature: gradient clipping");
+- **restarts**, best of several initialisations ("rerun with a different initialization"),
+  in :meth:`lecturelib.mlp.MLP.fit`;
+- **L-BFGS** from SciPy (a quasi-Newton method, the reference optimiser for small networks;
+  scikit-learn's ``MLPRegressor(solver="lbfgs")`` uses the same routine).
+
+:func:`train` never raises or warns when a step size makes training diverge: it stops and
+reports ``diverged=True`` in the returned :class:`History`, so an extreme slider position in
+a notebook shows a blown-up loss rather than a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from lecturelib.autodiff import Graph, Param
+
+__all__ = [
+    "OPTIMIZERS",
+    "Adam",
+    "GradientDescent",
+    "History",
+    "Momentum",
+    "Optimizer",
+    "clip_by_norm",
+    "make_optimizer",
+    "train",
+]
+
+#: Losses above this count as divergence (well before float64 overflows).
+DIVERGED = 1e100
+
+
+def clip_by_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
+    """Scale all gradients together so their joint Euclidean norm is at most ``max_norm``.
+
+    Returns the (possibly scaled) gradients and the norm before clipping. The direction is
+    kept; only the length of the step shrinks (slide "gradient clipping").
+    """
+    norm = float(np.sqrt(np.sum([np.sum(g * g) for g in grads])))
+    if norm > max_norm:
+        scale = max_norm / norm
+        return [g * scale for g in grads], norm
+    return list(grads), norm
+
+
+class Optimizer:
+    """Updates a list of :class:`Param` from their ``grad`` after each backward pass.
+
+    Parameters
+    ----------
+    params:
+        The parameters to update (a graph's ``params.values()``).
+    lr:
+        The step size ``eta``.
+    clip:
+        If given, clip the joint gradient norm to this value before each step.
+    """
+
+    name = "optimizer"
+
+    def __init__(self, params: Sequence[Param], lr: float, clip: float | None = None) -> None:
+        self.params = list(params)
+        if not all(isinstance(p, Param) for p in self.params):
+            raise TypeError("an optimiser updates Param nodes; pass graph.params.values()")
+        self.lr = _positive(lr, "lr")
+        self.clip = None if clip is None else _positive(clip, "clip")
+        self.t = 0
+
+    def step(self) -> float:
+        """Take one step from the params' current ``grad``; return the gradient norm."""
+        grads = [p.grad for p in self.params]
+        if any(g is None for g in grads):
+            raise RuntimeError("step() needs gradients: run graph.forward(...) and backward()")
+        if self.clip is not None:
+            grads, norm = clip_by_norm(grads, self.clip)
+        else:
+            norm = float(np.sqrt(np.sum([np.sum(g * g) for g in grads])))
+        self.t += 1
+        for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
+            p._value = p._value - self._direction(i, g)  # trusted: finite checked by train()
+        return norm
+
+    def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        clip = "" if self.clip is None else f", clip={self.clip:g}"
+        return f"{type(self).__name__}(lr={self.lr:g}{clip})"
+
+
+class GradientDescent(Optimizer):
+    """Plain (stochastic) gradient descent: ``theta <- theta - eta * g``."""
+
+    name = "gd"
+
+    def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:
+        return self.lr * grad
+
+
+class Momentum(Optimizer):
+    """Gradient descent with momentum: ``v <- beta v + g``, ``theta <- theta - eta v``."""
+
+    name = "momentum"
+
+    def __init__(
+        self, params: Sequence[Param], lr: float, clip: float | None = None, beta: float = 0.9
+    ) -> None:
+        super().__init__(params, lr, clip)
+        if not 0 <= beta < 1:
+            raise ValueError(f"momentum: beta must be in [0, 1), got {beta!r}")
+        self.beta = beta
+        self.velocity = [np.zeros_like(p.value) for p in self.params]
+
+    def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:
+        self.velocity[i] = self.beta * self.velocity[i] + grad
+        return self.lr * self.velocity[i]
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015): a step size adapted to each parameter.
+
+    ``m`` and ``v`` are running averages of the gradient and its square; the step is
+    ``eta * m_hat / (sqrt(v_hat) + eps)`` with the bias-corrected averages.
+    """
+
+    name = "adam"
+
+    def __init__(
+        self,
+        params: Sequence[Param],
+        lr: float,
+        clip: float | None = None,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(params, lr, clip)
+        self.beta1, self.beta2 = betas
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"adam: betas must be in [0, 1), got {betas!r}")
+        self.eps = eps
+        self.m = [np.zeros_like(p.value) for p in self.params]
+        self.v = [np.zeros_like(p.value) for p in self.params]
+
+    def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:
+        self.m[i] = self.beta1 * self.m[i] + (1 - self.beta1) * grad
+        self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * (grad * grad)
+        m_hat = self.m[i] / (1 - self.beta1**self.t)
+        v_hat = self.v[i] / (1 - self.beta2**self.t)
+        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+#: Step-wise optimisers by name (``"lbfgs"`` is handled by :func:`train` itself).
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "gd": GradientDescent,
+    "sgd": GradientDescent,
+    "momentum": Momentum,
+    "adam": Adam,
+}
+
+#: Default step sizes, by optimiser.
+DEFAULT_LR = {"gd": 0.1, "sgd": 0.01, "momentum": 0.05, "adam": 0.01}
+
+
+def make_optimizer(
+    name: str, params: Sequence[Param], lr: float | None = None, clip: float | None = None
+) -> Optimizer:
+    """An optimiser by name: ``"gd"``, ``"sgd"``, ``"momentum"`` or ``"adam"``."""
+    if name not in OPTIMIZERS:
+        raise ValueError(
+            f"unknown optimizer {name!r}; choose one of {', '.join([*OPTIMIZERS, 'lbfgs'])}"
+        )
+    return OPTIMIZERS[name](params, DEFAULT_LR[name] if lr is None else lr, clip)
+
+
+@dataclass
+class History:
+    """What happened during training: the objective after each step, and how it ended.
+
+    ``losses[0]`` is the objective before the first step; for minibatch training each entry
+    is the loss of that step's minibatch.
+    """
+
+    losses: list[float] = field(default_factory=list)
+    grad_norms: list[float] = field(default_factory=list)
+    optimizer: str = ""
+    diverged: bool = False
+    seed: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.losses)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.losses[i]
+
+    def __iter__(self):
+        return iter(self.losses)
+
+    @property
+    def final(self) -> float:
+        """The last recorded objective value (``inf`` when training diverged)."""
+        return float("inf") if self.diverged or not self.losses else self.losses[-1]
+
+    @property
+    def steps(self) -> int:
+        """The number of optimisation steps taken."""
+        return max(len(self.losses) - 1, 0)
+
+    def __repr__(self) -> str:
+        state = "diverged" if self.diverged else f"final loss {self.final:.3g}"
+        return f"History({self.optimizer}, {self.steps} steps, {state})"
+
+
+def _positive(x: Any, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.floating)) or not x > 0:
+        raise ValueError(f"{what} must be a positive number, got {x!r}")
+    if not np.isfinite(x):
+        raise ValueError(f"{what} must be finite, got {x!r}")
+    return float(x)
+
+
+def _progress(total: int, progress: bool | None, desc: str) -> tqdm:
+    """A progress bar that appears only for work longer than 2 s (or always / never)."""
+    if progress is False:
+        return tqdm(total=total, disable=True)
+    return tqdm(total=total, desc=desc, delay=0 if progress else 2.0, leave=False)
+
+
+def train(
+    graph: Graph,
+    data: Mapping[str, Any],
+    *,
+    optimizer: str | Optimizer = "adam",
+    lr: float | None = None,
+    steps: int = 1000,
+    batch_size: int | None = None,
+    clip: float | None = None,
+    tol: float = 0.0,
+    seed: int = 0,
+    progress: bool | None = None,
+    callback: Callable[[int, float], None] | None = None,
+) -> History:
+    """Minimise ``graph``'s objective over its :class:`Param` nodes.
+
+    Parameters
+    ----------
+    graph:
+        A graph whose objective is a scalar (for instance a mean loss over a batch).
+    data:
+        A value for each of the graph's :class:`Input` nodes. With ``batch_size``, every
+        array's first axis runs over the examples, and each step feeds a random minibatch.
+    optimizer:
+        ``"gd"``, ``"sgd"``, ``"momentum"``, ``"adam"``, ``"lbfgs"`` (SciPy's L-BFGS-B,
+        full batch), or an :class:`Optimizer` built on ``graph.params.values()``.
+    lr, clip:
+        Step size and gradient-norm clipping for the step-wise optimisers.
+    steps:
+        Number of steps (iterations for L-BFGS).
+    batch_size:
+        ``None`` for the full data set each step; ``1`` for the slides' SGD (one random
+        example per step).
+    tol:
+        Stop early once the full-batch objective is below ``tol``.
+    seed:
+        Seeds the minibatch sampling.
+    progress:
+        ``None`` shows a progress bar only if training runs longer than 2 s.
+    callback:
+        Called as ``callback(step, loss)`` after each step.
+    """
+    if not isinstance(graph, Graph):
+        raise TypeError(f"train: graph must be a Graph, got {type(graph).__name__}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"train: steps must be a whole number >= 0, got {steps!r}")
+    if not isinstance(tol, (int, float)) or tol < 0:
+        raise ValueError(f"train: tol must be a number >= 0, got {tol!r}")
+    feeds = dict(data)
+    if optimizer == "lbfgs":
+        if batch_size is not None:
+            raise ValueError("train: L-BFGS works on the full batch; leave batch_size=None")
+        return _train_lbfgs(graph, feeds, steps, tol, progress, callback)
+    params = list(graph.params.values())
+    opt = (
+        optimizer
+        if isinstance(optimizer, Optimizer)
+        else make_optimizer(optimizer, params, lr, clip)
+    )
+    sampler = _minibatches(feeds, batch_size, seed)
+    history = History(optimizer=repr(opt))
+    with (
+        np.errstate(over="ignore", invalid="ignore", under="ignore"),
+        _progress(steps, progress, f"training ({opt.name})") as bar,
+    ):
+        batch = next(sampler)
+        loss = graph.forward(**batch)
+        for t in range(steps + 1):
+            if not (np.isfinite(loss) and loss < DIVERGED) or not all(
+                np.isfinite(p.value).all() for p in params
+            ):
+                history.diverged = True
+                history.losses.append(float("inf"))
+                break
+            history.losses.append(float(loss))
+            if t == steps or (batch_size is None and loss <= tol):
+                break
+            graph.backward()
+            history.grad_norms.append(opt.step())
+            if callback is not None:
+                callback(t + 1, float(loss))
+            batch = next(sampler) if batch_size is not None else batch
+            loss = graph.forward(**batch)
+            bar.update(1)
+    return history
+
+
+def _minibatches(feeds: dict[str, Any], batch_size: int | None, seed: int):
+    """Yield the full feeds forever, or random minibatches of ``batch_size`` examples."""
+    if batch_size is None:
+        while True:
+            yield feeds
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
+        raise ValueError(f"train: batch_size must be a whole number or None, got {batch_size!r}")
+    arrays = {k: np.asarray(v) for k, v in feeds.items()}
+    sizes = {k: (a.shape[0] if a.ndim else None) for k, a in arrays.items()}
+    counts = {n for n in sizes.values() if n is not None}
+    if len(counts) != 1:
+        raise ValueError(
+            f"train: with batch_size, every fed array needs the same number of examples along "
+            f"its first axis; got {sizes}"
+        )
+    (n,) = counts
+    if not 1 <= batch_size <= n:
+        raise ValueError(f"train: batch_size must be between 1 and {n}, got {batch_size}")
+    rng = np.random.default_rng(seed)
+    while True:
+        idx = rng.choice(n, size=batch_size, replace=False) if batch_size > 1 else [rng.integers(n)]
+        yield {k: (a[idx] if sizes[k] is not None else a) for k, a in arrays.items()}
+
+
+def _train_lbfgs(
+    graph: Graph,
+    feeds: dict[str, Any],
+    steps: int,
+    tol: float,
+    progress: bool | None,
+    callback: Callable[[int, float], None] | None,
+) -> History:
+    """Full-batch L-BFGS (``scipy.optimize.minimize(method="L-BFGS-B")``) on the graph."""
+    from scipy.optimize import minimize
+
+    params = list(graph.params.values())
+    shapes = [p.value.shape for p in params]
+    sizes = [p.value.size for p in params]
+    splits = np.cumsum(sizes)[:-1]
+
+    def set_theta(theta: np.ndarray) -> None:
+        for p, chunk, shape in zip(params, np.split(theta, splits), shapes, strict=True):
+            p._value = chunk.reshape(shape)
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        set_theta(theta)
+        loss = graph.forward(**feeds)
+        if not np.isfinite(loss):
+            return float("inf"), np.zeros_like(theta)
+        grads = graph.backward()
+        return loss, np.concatenate([grads[p.name].ravel() for p in params])
+
+    theta0 = np.concatenate([p.value.ravel() for p in params])
+    history = History(optimizer="L-BFGS (scipy)")
+    with (
+        np.errstate(over="ignore", invalid="ignore", under="ignore"),
+        _progress(steps, progress, "training (lbfgs)") as bar,
+    ):
+        history.losses.append(float(graph.forward(**feeds)))
+
+        def record(intermediate_result: Any) -> None:
+            loss = float(intermediate_result.fun)
+            history.losses.append(loss)
+            bar.update(1)
+            if callback is not None:
+                callback(len(history.losses) - 1, loss)
+            if loss <= tol:
+                raise StopIteration
+
+        if steps > 0:
+            result = minimize(
+                objective,
+                theta0,
+                jac=True,
+                method="L-BFGS-B",
+                callback=record,
+                options={"maxiter": steps, "ftol": 1e-15, "gtol": 1e-12, "maxcor": 20},
+            )
+            set_theta(result.x)
+            final = graph.forward(**feeds)
+            if history.losses[-1] != final:
+                history.losses.append(float(final))
+    return history

@@ -1,0 +1,148 @@
+"""Explorers: sliders wired to a pure update function, with a figure that updates in place.
+
+The only module that imports ipywidgets. Every explorer is made of
+
+- a pure ``update(**values) -> state`` function, which tests call without a browser;
+- a ``redraw(state)`` that changes matplotlib artists in place on a fixed figure;
+- a ``describe(state) -> str`` giving the numbers the explorer shows, as text.
+
+The widget re-renders the figure to PNG on each slider move (fast, no layout engine, no
+flicker) and also carries an ``image/png`` snapshot and the ``text/plain`` description in its
+own display bundle. JupyterLab shows the live widget; GitHub, nbviewer and HTML exports show
+the snapshot; strict nbval compares the text, so the numbers an explorer shows are checked.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from lecturelib.plots import to_png
+
+__all__ = ["Explorer", "slider"]
+
+
+def slider(
+    value: float, low: float, high: float, step: float = 0.1, description: str = ""
+) -> widgets.FloatSlider:
+    """A float slider of the series' look (continuous updates, readout with 2 decimals)."""
+    return widgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=True,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="320px"),
+    )
+
+
+class Explorer(widgets.VBox):
+    """Controls, a figure and a text readout, updated together whenever a control moves.
+
+    Parameters
+    ----------
+    controls:
+        Name -> widget with a ``value`` (sliders, dropdowns, checkboxes); the names are the
+        keyword arguments of ``update``.
+    update:
+        The pure function ``update(**values) -> state``.
+    figure, redraw:
+        The figure and the function that redraws its artists in place from a state.
+    describe:
+        ``describe(state) -> str``: the numbers shown under the figure (and in ``text/plain``).
+    title:
+        A heading shown above the controls.
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        update: Callable[..., Any],
+        figure: Figure | None = None,
+        redraw: Callable[[Any], None] | None = None,
+        describe: Callable[[Any], str] | None = None,
+        title: str = "",
+    ) -> None:
+        self.controls = dict(controls)
+        self.update_fn = update
+        self.figure = figure
+        self.redraw = redraw
+        self.describe = describe or (lambda state: "")
+        self.title = title
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        self.readout = widgets.HTML()
+        self.state: Any = None
+        controls_box = widgets.Box(
+            list(self.controls.values()),
+            layout=widgets.Layout(flex_flow="row wrap", width="100%"),
+        )
+        children: list[widgets.Widget] = []
+        if title:
+            children.append(widgets.HTML(f"<b>{html.escape(title)}</b>"))
+        children += [controls_box]
+        if figure is not None:
+            children.append(self.image)
+        children.append(self.readout)
+        super().__init__(children, layout=widgets.Layout(align_items="flex-start"))
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    @property
+    def text(self) -> str:
+        """The description of the current state (what the readout shows)."""
+        return self.describe(self.state)
+
+    def set(self, **values: Any) -> Any:
+        """Move controls from Python (as a student would with the mouse); return the state."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {', '.join(sorted(unknown))}; this explorer has "
+                f"{', '.join(self.controls)}"
+            )
+        with self.hold_trait_notifications():
+            for name, value in values.items():
+                self.controls[name].unobserve(self._on_change, names="value")
+                try:
+                    self.controls[name].value = value
+                finally:
+                    self.controls[name].observe(self._on_change, names="value")
+        self.refresh()
+        return self.state
+
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the state from the controls, redraw the figure and the readout."""
+        self.state = self.update_fn(**self.values)
+        if self.figure is not None and self.redraw is not None:
+            self.redraw(self.state)
+            self.image.value = to_png(self.figure)
+        self.readout.value = f"<pre style='margin:0'>{html.escape(self.text)}</pre>"
+
+    # Display: the live widget, plus a static picture and text for viewers without a kernel.
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        if self.figure is not None:
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        heading = f"{self.title}\n" if self.title else ""
+        bundle["text/plain"] = heading + self.text
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"<Explorer {self.title!r}: {self.values}>"

@@ -1,0 +1,104 @@
+"""Tables, self-checks, the least-squares example and the start notebook's explorer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lecturelib.checks import NOT_ANSWERED, self_check
+from lecturelib.regression import regression_graph, slide_partials, tangent_state
+from lecturelib.tables import Table, fmt, graph_table
+from lecturelib.widgets.regression import tangent_explorer
+
+
+def test_fmt_rounds_and_never_prints_negative_zero() -> None:
+    assert fmt(2.0) == "2"
+    assert fmt(1 / 3) == "0.3333"
+    assert fmt(-1e-17, 3) == "-1e-17"
+    assert fmt(-0.00001, 2) == "-1e-05"
+    assert fmt(np.float64(-0.0)) == "0"
+    assert fmt([0.5, -0.25]) == "[0.5, -0.25]"
+
+
+def test_table_text_and_html() -> None:
+    table = Table(["a", "b"], [[1, 2.5], ["x<y", 3]], title="T")
+    assert repr(table).splitlines() == ["T", "  a    b", "---  ---", "  1  2.5", "x<y    3"]
+    assert "<td>x&lt;y</td>" in table._repr_html_()
+    assert table.column("b") == ["2.5", "3"]
+    with pytest.raises(ValueError, match="a row has 1 cells but there are 2 columns"):
+        Table(["a", "b"], [[1]])
+
+
+def test_self_check_messages(capsys) -> None:
+    def said(answer, test, hint=""):
+        self_check(answer, test, hint)
+        return capsys.readouterr().out.strip()
+
+    assert said(None, lambda a: a == 1) == NOT_ANSWERED
+    assert said(1, lambda a: a == 1) == "Correct!"
+    assert said(2, lambda a: a == 1, "think of one") == "Not yet. Hint: think of one"
+    assert said("x", lambda a: a + 1 > 0).startswith("Not yet (TypeError")
+
+
+@pytest.mark.parametrize("lam", [None, 0.4])
+def test_regression_graph_matches_slide_formulas(lam) -> None:
+    model = regression_graph([0.5, -1.0, 2.0], b=0.3, lam=lam)
+    x = np.array([1.0, -2.0, 0.5])
+    value = model.run(x, 1.5)
+    f = slide_partials(x, 1.5, model.w.value, 0.3, lam or 0.0)
+    assert model.r.grad == pytest.approx(f["dl/dr"])  # dJ/dr = 2r with or without R
+    assert model.b.grad == pytest.approx(f["dl/db"])
+    np.testing.assert_allclose(model.w.grad, f["dJ/dw"], rtol=1e-14)
+    expected = f["r"] ** 2 + (lam or 0.0) * model.w.value @ model.w.value
+    assert value == pytest.approx(expected)
+    names = [n.name for n in model.graph.nodes]
+    assert names[-1] == ("l" if lam is None else "J")
+
+
+def test_regression_graph_batch_mode_takes_the_mean() -> None:
+    model = regression_graph([1.0, 1.0], batch=True)
+    X = np.array([[1.0, 0.0], [0.0, 2.0]])
+    assert model.run(X, np.array([0.0, 0.0])) == pytest.approx((1 + 4) / 2)
+
+
+def test_tangent_state_is_backprop_and_agrees_with_formulas() -> None:
+    state = tangent_state(0.5, -0.25, 1.0)
+    # x = (1, 2), y = 3: y_hat = 0.5 - 0.5 + 1 = 1, r = 2, l = 4, dl/db = -4.
+    assert state.loss == 4.0 and state.slope == -4.0
+    assert state.max_formula_gap == 0.0
+    # The tangent slope is the derivative of the plotted curve at b.
+    i = np.argmin(np.abs(state.b_grid - 1.0))
+    numeric = np.gradient(state.loss_curve, state.b_grid)[i]
+    assert numeric == pytest.approx(state.slope, rel=1e-6)
+
+
+def test_graph_table_lists_nodes_in_order() -> None:
+    model = regression_graph([0.5, -0.25], b=1.0)
+    model.run(np.array([1.0, 2.0]), 3.0)
+    table = graph_table(model.graph)
+    assert table.column("node")[-1] == "l"
+    assert table.column("dl/d(node)")[table.column("node").index("r")] == "4"
+
+
+def test_tangent_explorer_updates_from_sliders() -> None:
+    explorer = tangent_explorer()
+    first_png = explorer.image.value
+    assert "loss l = 4" in explorer.text
+    state = explorer.set(b=3.0)
+    # y_hat = 0.5 - 0.5 + 3 = 3 = y: the residual, the loss and every partial vanish.
+    assert state.loss == 0.0 and state.slope == 0.0
+    assert "loss l = 0" in explorer.text
+    assert explorer.image.value != first_png
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("Least squares for one example")
+    assert "image/png" in bundle and "application/vnd.jupyter.widget-view+json" in bundle
+    with pytest.raises(ValueError, match="unknown control"):
+        explorer.set(c=1.0)
+
+
+@pytest.mark.parametrize("values", [dict(w1=-3, w2=-3, b=-5), dict(w1=3, w2=3, b=5)])
+def test_tangent_explorer_extremes_do_not_warn(values, recwarn) -> None:
+    explorer = tangent_explorer()
+    explorer.set(**values)
+    assert np.isfinite(explorer.state.loss)
+    assert len(recwarn) == 0
