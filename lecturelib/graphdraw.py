@@ -1,0 +1,240 @@
+"""Draw a computation graph the way the slides draw it.
+
+Nodes are placed in topological layers from left to right (inputs on the left, the objective
+on the right); the layout comes from networkx (``multipartite_layout``), so nothing needs a
+system binary such as graphviz. Training data and parameters are told apart by colour and
+shape, as the slides mark "Training example" and "Parameters". Each node shows its name and,
+optionally, its forward value, the partial derivative of the objective, and its position in
+the topological order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+
+from lecturelib.autodiff import Constant, Graph, Input, Node, Param
+from lecturelib.plots import COLORS, new_figure
+from lecturelib.tables import fmt
+
+__all__ = ["GraphLayout", "draw_graph", "graph_layout", "node_kind", "node_label"]
+
+#: Fill colour and legend text by kind of node.
+KINDS = {
+    "input": ("#cfe8f7", "training data"),
+    "param": ("#fbe3b5", "parameter"),
+    "const": ("#eeeeee", "constant"),
+    "op": ("#ffffff", "operation"),
+    "objective": ("#c9eee0", "objective"),
+}
+
+
+def node_kind(node: Node, graph: Graph) -> str:
+    """``"input"``, ``"param"``, ``"const"``, ``"objective"`` or ``"op"``."""
+    if isinstance(node, Input):
+        return "input"
+    if isinstance(node, Param):
+        return "param"
+    if isinstance(node, Constant):
+        return "const"
+    return "objective" if node is graph.objective else "op"
+
+
+def node_label(
+    node: Node,
+    *,
+    show_values: bool = False,
+    show_grads: bool = False,
+    order: int | None = None,
+    objective: str = "J",
+    digits: int = 3,
+) -> str:
+    """The text written in a node's box: name, and optionally value, partial and order."""
+    head = node.name if order is None else f"{order}: {node.name}"
+    lines = [head]
+    if show_values and node.value is not None:
+        lines.append("= " + _short(node.value, digits))
+    if show_grads and node.grad is not None:
+        lines.append(f"∂{objective} = " + _short(node.grad, digits))
+    return "\n".join(lines)
+
+
+def _short(value: Any, digits: int) -> str:
+    array = np.asarray(value)
+    if array.size > 4:
+        return f"array{array.shape}"
+    return fmt(array, digits)
+
+
+@dataclass
+class GraphLayout:
+    """Positions of the nodes (by node) and their topological layer."""
+
+    positions: dict[Node, tuple[float, float]]
+    layers: dict[Node, int]
+
+
+def graph_layout(graph: Graph, show_constants: bool = True) -> GraphLayout:
+    """Place every node in a layer: operations one right of their deepest input; leaves
+    (data, parameters, constants) one left of the first node that uses them."""
+    if not isinstance(graph, Graph):
+        raise TypeError(f"graph_layout needs a Graph, got {type(graph).__name__}")
+    nodes = [n for n in graph.nodes if show_constants or not isinstance(n, Constant)]
+    keep = set(map(id, nodes))
+    layer: dict[Node, int] = {}
+    for node in graph.nodes:  # topological: inputs first
+        parents = [p for p in node.inputs if id(p) in keep]
+        layer[node] = 1 + max((layer[p] for p in parents), default=-1) if node.inputs else 0
+    children: dict[int, list[Node]] = {}
+    for node in graph.nodes:
+        for parent in node.inputs:
+            children.setdefault(id(parent), []).append(node)
+    for node in graph.nodes:
+        if not node.inputs and children.get(id(node)):
+            layer[node] = max(0, min(layer[c] for c in children[id(node)]) - 1)
+    G = nx.DiGraph()
+    for node in nodes:
+        G.add_node(node, layer=layer[node])
+    for node in nodes:
+        for parent in node.inputs:
+            if id(parent) in keep:
+                G.add_edge(parent, node)
+    raw = nx.multipartite_layout(G, subset_key="layer", align="vertical", scale=1.0)
+    # Stable vertical order inside a layer: the order in which nodes appear in graph.nodes.
+    rank = {n: i for i, n in enumerate(graph.nodes)}
+    positions: dict[Node, tuple[float, float]] = {}
+    by_layer: dict[int, list[Node]] = {}
+    for node in nodes:
+        by_layer.setdefault(layer[node], []).append(node)
+    for members in by_layer.values():
+        members.sort(key=rank.__getitem__)
+        x = float(raw[members[0]][0])
+        count = len(members)
+        for i, node in enumerate(members):
+            positions[node] = (x, (count - 1) / 2 - i)
+    return GraphLayout(positions, {n: layer[n] for n in nodes})
+
+
+def draw_graph(
+    graph: Graph,
+    ax: Axes | None = None,
+    *,
+    show_values: bool = False,
+    show_grads: bool = False,
+    show_order: bool = False,
+    show_constants: bool = True,
+    highlight: set[str] | None = None,
+    title: str | None = None,
+    digits: int = 3,
+) -> Figure:
+    """Draw ``graph`` into ``ax`` (or a new figure) and return the figure.
+
+    Parameters
+    ----------
+    show_values, show_grads:
+        Write each node's forward value / partial derivative of the objective (run
+        ``forward`` / ``backward`` first).
+    show_order:
+        Prefix each node with its position in the topological order.
+    highlight:
+        Names of nodes to outline in vermillion (e.g. a node with several children).
+    """
+    if show_values and graph.objective.value is None:
+        raise ValueError("draw_graph: show_values needs a forward pass first (graph.forward)")
+    if show_grads and graph.objective.grad is None:
+        raise ValueError("draw_graph: show_grads needs a backward pass first (graph.backward)")
+    layout = graph_layout(graph, show_constants)
+    if ax is None:
+        n_layers = max(layout.layers.values()) + 1
+        height = max(1 + max(list(layout.layers.values()).count(i) for i in range(n_layers)), 2)
+        fig, axes = new_figure(
+            figsize=(min(1.5 + 1.45 * n_layers, 12.0), min(0.9 + 0.75 * height, 7.0)),
+            margins={"left": 0.01, "right": 0.99, "bottom": 0.1, "top": 0.9},
+        )
+        ax = axes[0, 0]
+    fig = ax.figure
+    ax.set_axis_off()
+    order = {n: i for i, n in enumerate(graph.nodes)}
+    highlight = highlight or set()
+    pos = layout.positions
+    for node, (x, y) in pos.items():
+        for parent in node.inputs:
+            if parent in pos:
+                px, py = pos[parent]
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (px, py),
+                        (x, y),
+                        arrowstyle="-|>",
+                        mutation_scale=10,
+                        color=COLORS["grey"],
+                        linewidth=1.0,
+                        shrinkA=22,
+                        shrinkB=24,
+                        zorder=1,
+                    )
+                )
+    for node, (x, y) in pos.items():
+        kind = node_kind(node, graph)
+        text = node_label(
+            node,
+            show_values=show_values,
+            show_grads=show_grads,
+            order=order[node] if show_order else None,
+            objective=graph.objective.name,
+            digits=digits,
+        )
+        edge = COLORS["vermillion"] if node.name in highlight else COLORS["black"]
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=8.5,
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.35" if kind in ("op", "objective") else "square,pad=0.35",
+                "facecolor": KINDS[kind][0],
+                "edgecolor": edge,
+                "linewidth": 2.0 if node.name in highlight else 0.8,
+            },
+        )
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.25, max(xs) + 0.25)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
+    kinds_present = {node_kind(n, graph) for n in pos}
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            markersize=9,
+            markerfacecolor=KINDS[k][0],
+            markeredgecolor=COLORS["black"],
+            label=KINDS[k][1],
+        )
+        for k in KINDS
+        if k in kinds_present
+    ]
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        frameon=False,
+        fontsize=8,
+        bbox_to_anchor=(0.5, -0.08),
+    )
+    if title is None:
+        title = "Computation graph: data and parameters on the left, objective on the right"
+    ax.set_title(title, fontsize=10)
+    return fig
