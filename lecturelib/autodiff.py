@@ -132,7 +132,7 @@ class Node:
     """
 
     op: str = "node"
-    __slots__ = ("_id", "grad", "inputs", "name", "value")
+    __slots__ = ("_id", "grad", "inputs", "name", "needs_grad", "value")
 
     def __init__(self, *inputs: Any, name: str | None = None) -> None:
         self._setup(inputs, name)
@@ -145,6 +145,7 @@ class Node:
             raise TypeError(f"name must be a string, got {name!r}")
         self.name = name if name is not None else f"{self.op}{self._id}"
         self.grad: np.ndarray | None = None
+        self.needs_grad = True  # set by Graph: False where no gradient is wanted
 
     # The two halves of every node --------------------------------------------------
     def forward(self) -> None:  # pragma: no cover - every subclass overrides it
@@ -155,8 +156,15 @@ class Node:
 
     @staticmethod
     def _pass_back(node: Node, partial: np.ndarray) -> None:
-        """``node.grad += partial``, summed over broadcasting (slide "Multiple children")."""
-        partial = _unbroadcast(partial, node.value.shape)
+        """``node.grad += partial``, summed over broadcasting (slide "Multiple children").
+
+        Ignored for a node that needs no gradient (training data, when the graph was built
+        with ``data_grads=False``); ops skip computing such partials when they are costly.
+        """
+        if not node.needs_grad:
+            return
+        if partial.shape != node.value.shape:
+            partial = _unbroadcast(partial, node.value.shape)
         if type(partial) is not np.ndarray:  # numpy turns 0-d results into scalars
             partial = np.asarray(partial, dtype=np.float64)
         node.grad = partial if node.grad is None else node.grad + partial
@@ -213,12 +221,13 @@ class Input(Node):
     """
 
     op = "input"
-    __slots__ = ()
+    __slots__ = ("_fed",)
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"an Input needs a name usable as a keyword argument, got {name!r}")
         super().__init__(name=name)
+        self._fed: Any = None  # the array last fed, already checked
 
     def forward(self) -> None:
         pass  # the value was set by Graph.forward from the feeds
@@ -319,7 +328,8 @@ class Sub(Node):
     def backward(self) -> None:
         a, b = self.inputs
         self._pass_back(a, self.grad)
-        self._pass_back(b, -self.grad)
+        if b.needs_grad:
+            self._pass_back(b, -self.grad)
 
 
 class Mul(Node):
@@ -334,8 +344,10 @@ class Mul(Node):
 
     def backward(self) -> None:
         a, b = self.inputs
-        self._pass_back(a, self.grad * b.value)
-        self._pass_back(b, self.grad * a.value)
+        if a.needs_grad:
+            self._pass_back(a, self.grad * b.value)
+        if b.needs_grad:
+            self._pass_back(b, self.grad * a.value)
 
 
 class Div(Node):
@@ -352,8 +364,10 @@ class Div(Node):
 
     def backward(self) -> None:
         a, b = self.inputs
-        self._pass_back(a, self.grad / b.value)
-        self._pass_back(b, -self.grad * self.value / b.value)
+        if a.needs_grad:
+            self._pass_back(a, self.grad / b.value)
+        if b.needs_grad:
+            self._pass_back(b, -self.grad * self.value / b.value)
 
 
 class Neg(Node):
@@ -420,8 +434,10 @@ class MatMul(Node):
         a, b = self.inputs
         av, bv, g = a.value, b.value, self.grad
         if av.ndim == 2 and bv.ndim == 2:  # the common case, kept fast
-            self._pass_back(a, g @ bv.T)
-            self._pass_back(b, av.T @ g)
+            if a.needs_grad:
+                self._pass_back(a, g @ bv.T)
+            if b.needs_grad:
+                self._pass_back(b, av.T @ g)
             return
         if av.ndim == 1 and bv.ndim == 1:  # inner product
             self._pass_back(a, g * bv)
@@ -475,12 +491,12 @@ class Affine(Node):
     def backward(self) -> None:
         x, M, c = self.inputs
         g = self.grad
-        self._pass_back(x, g @ M.value)
-        if g.ndim == 1:
-            self._pass_back(M, np.outer(g, x.value))
-        else:
-            self._pass_back(M, g.T @ x.value)
-        self._pass_back(c, g)
+        if x.needs_grad:
+            self._pass_back(x, g @ M.value)
+        if M.needs_grad:
+            self._pass_back(M, np.outer(g, x.value) if g.ndim == 1 else g.T @ x.value)
+        if c.needs_grad:
+            self._pass_back(c, g)
 
 
 class Sum(Node):
@@ -516,14 +532,16 @@ class Mean(Node):
         a = self.inputs[0].value
         if a.size == 0:
             raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
-        self.value = np.mean(a, axis=self.axis)
+        self.value = a.sum() / a.size if self.axis is None else np.mean(a, axis=self.axis)
 
     def backward(self) -> None:
         a = self.inputs[0]
         shape = a.value.shape
-        count = a.value.size if self.axis is None else shape[self.axis]
-        g = self.grad if self.axis is None else np.expand_dims(self.grad, self.axis)
-        self._pass_back(a, np.broadcast_to(g / count, shape))
+        if self.axis is None:
+            self._pass_back(a, np.full(shape, float(self.grad) / a.value.size))
+        else:
+            g = np.expand_dims(self.grad, self.axis) / shape[self.axis]
+            self._pass_back(a, np.broadcast_to(g, shape))
 
 
 class Square(Node):
@@ -537,7 +555,8 @@ class Square(Node):
         self.value = a * a
 
     def backward(self) -> None:
-        self._pass_back(self.inputs[0], 2.0 * self.inputs[0].value * self.grad)
+        a = self.inputs[0]
+        self._pass_back(a, (2.0 * a.value) * self.grad)
 
 
 class Exp(Node):
@@ -851,39 +870,82 @@ class Graph:
     that order and caches its value; :meth:`backward` fills every node's ``grad`` with the
     partial derivative of the objective, visiting nodes in reverse order.
 
+    Parameters
+    ----------
+    objective:
+        The node whose value is minimised (``J`` on the slides).
+    data_grads:
+        Also compute partials with respect to training data and constants (default). A
+        training loop that needs only the parameters' gradients passes ``False``: the
+        data's ``grad`` then stays ``None`` and no work is spent on it.
+
     Attributes
     ----------
     nodes:
         All nodes in topological order (the objective last).
-    objective:
-        The node whose value is minimised (``J`` on the slides).
     inputs, params:
         Dicts name -> node of the :class:`Input` and :class:`Param` leaves.
     """
 
-    def __init__(self, objective: Node) -> None:
+    _configured: Graph | None = None  # the graph whose needs_grad flags the nodes carry
+
+    def __init__(self, objective: Node, data_grads: bool = True) -> None:
         self.objective = objective
+        self.data_grads = bool(data_grads)
         self.nodes: list[Node] = topological_order(objective)
         self.inputs: dict[str, Input] = {}
         self.params: dict[str, Param] = {}
         for node in self.nodes:
-            table = self.inputs if isinstance(node, Input) else self.params
             if isinstance(node, (Input, Param)):
                 if node.name in self.inputs or node.name in self.params:
                     raise ValueError(
                         f"two leaves of the graph are both named {node.name!r}; "
                         "give every Input and Param its own name"
                     )
+                table = self.inputs if isinstance(node, Input) else self.params
                 table[node.name] = node
+        self._input_names = set(self.inputs)
         self._computing = [n for n in self.nodes if not isinstance(n, (Input, Param, Constant))]
-        self._reverse = self._computing[::-1]
+        # Which nodes need a gradient: parameters, (optionally) data, and every node that
+        # depends on one of them.
+        self._needs: dict[int, bool] = {}
+        for node in self.nodes:
+            if isinstance(node, Param):
+                need = True
+            elif isinstance(node, (Input, Constant)):
+                need = self.data_grads
+            else:
+                need = any(self._needs[id(i)] for i in node.inputs)
+            self._needs[id(node)] = need
+        self._reverse = [n for n in reversed(self._computing) if self._needs[id(n)]]
+        self._leaves = [n for n in self.nodes if not n.inputs and self._needs[id(n)]]
         self._forward_done = False
         self._grads: dict[str, np.ndarray] | None = None
+        self._configure()
+
+    def _configure(self) -> None:
+        """Set every node's ``needs_grad`` flag for this graph (nodes may be shared)."""
+        for node in self.nodes:
+            node.needs_grad = self._needs[id(node)]
+        Graph._configured = self
 
     def __repr__(self) -> str:
         return (
             f"Graph(objective={self.objective.name!r}, {len(self.nodes)} nodes, "
             f"inputs={list(self.inputs)}, params={list(self.params)})"
+        )
+
+    def _explain_feeds(self, feeds: dict[str, Any]) -> None:
+        missing = [name for name in self.inputs if name not in feeds]
+        if missing:
+            raise ValueError(
+                f"forward() needs a value for every Input; missing: {', '.join(missing)} "
+                f"(call it as forward({', '.join(f'{m}=...' for m in missing)}))"
+            )
+        unknown = [name for name in feeds if name not in self.inputs]
+        raise ValueError(
+            f"forward() got values for {', '.join(unknown)}, which are not Inputs of this "
+            f"graph; its Inputs are: {', '.join(self.inputs) or 'none'}"
         )
 
     def forward(self, **feeds: Any) -> float | np.ndarray:
@@ -892,20 +954,16 @@ class Graph:
         Returns the objective's value (a float when it is a scalar). Every node's ``value``
         is cached and every ``grad`` is reset.
         """
-        missing = [name for name in self.inputs if name not in feeds]
-        if missing:
-            raise ValueError(
-                f"forward() needs a value for every Input; missing: {', '.join(missing)} "
-                f"(call it as forward({', '.join(f'{m}=...' for m in missing)}))"
-            )
-        unknown = [name for name in feeds if name not in self.inputs]
-        if unknown:
-            raise ValueError(
-                f"forward() got values for {', '.join(unknown)}, which are not Inputs of this "
-                f"graph; its Inputs are: {', '.join(self.inputs) or 'none'}"
-            )
+        if feeds.keys() != self._input_names:
+            self._explain_feeds(feeds)
         for name, node in self.inputs.items():
-            node.value = _as_array(feeds[name], f"the value fed to Input {name!r}")
+            value = feeds[name]
+            if value is None or value is not node._fed:
+                node.value = _as_array(value, f"the value fed to Input {name!r}")
+                # Remember an array we may use as it is; it need not be checked again.
+                node._fed = value if node.value is value else None
+        if Graph._configured is not self:
+            self._configure()
         for node in self.nodes:
             node.grad = None
         for node in self._computing:
@@ -942,14 +1000,14 @@ class Graph:
                 f"backward() needs a scalar objective, but {objective.name!r} has shape "
                 f"{objective.value.shape}; reduce it first (e.g. with mean or sum)"
             )
-        for node in self.nodes:
-            node.grad = None
+        if Graph._configured is not self:
+            self._configure()
         objective.grad = np.ones_like(objective.value)
         for node in self._reverse:
-            if node.grad is None:  # a node no path reaches with a gradient
+            if node.grad is None:  # no path from the objective carries a gradient here
                 node.grad = np.zeros_like(node.value)
             node.backward()
-        for node in self.nodes:
+        for node in self._leaves:
             if node.grad is None:
                 node.grad = np.zeros_like(node.value)
         self._grads = {name: p.grad for name, p in self.params.items()}

@@ -9,6 +9,7 @@ changes no output.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,9 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
         "language": "python",
         "name": "python3",
     }
+    # Progress bars appear only after 2 s, so whether they show depends on the machine's
+    # speed: keep them out of stored outputs (tqdm reads TQDM_* environment variables).
+    os.environ["TQDM_DISABLE"] = "1"
     start = time.perf_counter()
     client = NotebookClient(
         nb,

@@ -95,7 +95,7 @@ class MLP:
                 self._hidden.append(layer)
         self._output = layer
         self._output.name = "f"
-        self._predict_graph = Graph(self._output)
+        self._predict_graph = Graph(self._output, data_grads=False)
         self._loss_graphs: dict[str, Graph] = {}
 
     # --------------------------------------------------------------------------------
@@ -205,7 +205,8 @@ class MLP:
         """The graph of the training objective: inputs ``X`` and ``y``, objective ``J``.
 
         ``"mse"``: ``J = mean((y - f(X))^2)``; ``"cross_entropy"``: ``J = -(1/n) sum_i log
-        Softmax(f(x_i))_{y_i}``.
+        Softmax(f(x_i))_{y_i}``. Built with ``data_grads=False``: backward computes the
+        partials of every parameter and hidden node, not of the data ``X`` and ``y``.
         """
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
@@ -216,7 +217,7 @@ class MLP:
                 J = ad.mean(ad.square(r, name="l"), name="J")
             else:
                 J = ad.cross_entropy(self._output, y, name="J")
-            self._loss_graphs[loss] = Graph(J)
+            self._loss_graphs[loss] = Graph(J, data_grads=False)
         return self._loss_graphs[loss]
 
     def _check_y(self, y: Any, n: int, loss: str) -> np.ndarray:

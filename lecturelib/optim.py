@@ -362,23 +362,25 @@ def _train_lbfgs(
     from scipy.optimize import minimize
 
     params = list(graph.params.values())
-    shapes = [p.value.shape for p in params]
-    sizes = [p.value.size for p in params]
-    splits = np.cumsum(sizes)[:-1]
+    # One flat buffer; every Param's value is a view into it, so setting theta is one copy.
+    buffer = np.concatenate([p.value.ravel() for p in params])
+    start = 0
+    for p in params:
+        p._value = buffer[start : start + p.value.size].reshape(p.value.shape)
+        start += p.value.size
 
     def set_theta(theta: np.ndarray) -> None:
-        for p, chunk, shape in zip(params, np.split(theta, splits), shapes, strict=True):
-            p._value = chunk.reshape(shape)
+        buffer[:] = theta
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        set_theta(theta)
+        buffer[:] = theta
         loss = graph.forward(**feeds)
         if not np.isfinite(loss):
             return float("inf"), np.zeros_like(theta)
         grads = graph.backward()
         return loss, np.concatenate([grads[p.name].ravel() for p in params])
 
-    theta0 = np.concatenate([p.value.ravel() for p in params])
+    theta0 = buffer.copy()
     history = History(optimizer="L-BFGS (scipy)")
     with (
         np.errstate(over="ignore", invalid="ignore", under="ignore"),
@@ -408,4 +410,6 @@ def _train_lbfgs(
             final = graph.forward(**feeds)
             if history.losses[-1] != final:
                 history.losses.append(float(final))
+    for p in params:  # give each parameter its own array again
+        p._value = p._value.copy()
     return history

@@ -424,3 +424,30 @@ def test_relative_error() -> None:
     assert relative_error([2.0], [1.0]) == 0.5
     with pytest.raises(ValueError, match="shapes differ"):
         relative_error([1.0], [1.0, 2.0])
+
+
+def test_data_grads_false_skips_data_but_keeps_params() -> None:
+    x = Input("x")
+    w = Param("w", np.array([1.0, 2.0]))
+    objective = ad.sum(ad.square(x * w), name="J")
+    lean = Graph(objective, data_grads=False)
+    full = Graph(objective)  # the same nodes, shared by two graphs
+    lean.forward(x=np.array([3.0, -1.0]))
+    grads = lean.backward()
+    assert x.grad is None
+    np.testing.assert_array_equal(grads["w"], [18.0, 4.0])  # 2 x^2 w
+    full.forward(x=np.array([3.0, -1.0]))
+    full.backward()
+    np.testing.assert_array_equal(x.grad, [6.0, -8.0])  # 2 x w^2
+    lean.forward(x=np.array([3.0, -1.0]))
+    lean.backward()
+    assert x.grad is None  # flags follow the graph that runs
+
+
+def test_feeding_the_same_array_again_uses_its_new_contents() -> None:
+    x = Input("x")
+    graph = Graph(ad.sum(x))
+    data = np.array([1.0, 2.0])
+    assert graph.forward(x=data) == 3.0
+    data[0] = 10.0
+    assert graph.forward(x=data) == 12.0

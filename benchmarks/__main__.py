@@ -1,0 +1,130 @@
+"""``python -m benchmarks``: run every benchmark, print a table, write benchmarks/RESULTS.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.engines import NETWORKS, run_engines
+from benchmarks.fits import run_fits
+from benchmarks.series import run_series
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}"]
+    for module in ("torch", "sklearn", "scipy"):
+        try:
+            versions.append(f"{module} {__import__(module).__version__}")
+        except ImportError:
+            versions.append(f"{module} not installed")
+    return f"{cpu}, {os.cpu_count()} cores; " + ", ".join(versions)
+
+
+def engine_table(rows: list[dict]) -> list[str]:
+    out = [
+        "| network | engine | median time per forward+backward | ratio to numpy by hand |",
+        "|---|---|---:|---:|",
+    ]
+    for name, *_ in NETWORKS:
+        base = next(
+            r["seconds"] for r in rows if r["network"] == name and r["engine"] == "numpy (by hand)"
+        )
+        for r in rows:
+            if r["network"] == name:
+                out.append(
+                    f"| {name} | {r['engine']} | {r['seconds'] * 1e6:,.1f} µs | "
+                    f"{r['seconds'] / base:,.2f}x |"
+                )
+    return out
+
+
+def fit_table(rows: list[dict]) -> list[str]:
+    out = [
+        "| target | activation | lecturelib median MSE | scikit-learn median MSE | "
+        "lecturelib ms/fit | scikit-learn ms/fit | time ratio |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    keys = sorted({(r["target"], r["activation"]) for r in rows}, key=lambda k: (k[0], k[1]))
+    for target, activation in keys:
+        ours = next(
+            r
+            for r in rows
+            if (r["target"], r["activation"]) == (target, activation)
+            and r["fitter"].startswith("lecturelib")
+        )
+        theirs = next(
+            r
+            for r in rows
+            if (r["target"], r["activation"]) == (target, activation)
+            and r["fitter"].startswith("scikit")
+        )
+        out.append(
+            f"| {target} | {activation} | {ours['median_mse']:.2e} | {theirs['median_mse']:.2e}"
+            f" | {ours['median_ms']:.1f} | {theirs['median_ms']:.1f} | "
+            f"{ours['median_ms'] / theirs['median_ms']:.2f} |"
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-series", action="store_true", help="skip the notebook run")
+    args = parser.parse_args(argv)
+    print("1. forward + backward, float64")
+    engines = run_engines()
+    print("2. fitting Bishop's curves (10 seeds each)")
+    fits = run_fits()
+    series = None
+    if not args.skip_series:
+        print("3. the whole series under nbval ...")
+        series = run_series()
+        print(
+            f"  {series['notebooks']} notebooks in {series['seconds']:.1f} s ({series['summary']})"
+        )
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {machine()}.",
+        "Written by `make bench` (`python -m benchmarks`); numbers vary by a few percent from "
+        "run to run.",
+        "",
+        "## 1. One forward + backward pass of mean squared error (float64)",
+        "",
+        *engine_table(engines),
+        "",
+        "## 2. Fitting Bishop's curves with 3 hidden units (median over 10 seeds)",
+        "",
+        *fit_table(fits),
+        "",
+    ]
+    if series is not None:
+        lines += [
+            "## 3. The whole series",
+            "",
+            f"{series['notebooks']} notebooks executed and compared under strict nbval in "
+            f"{series['seconds']:.1f} s ({series['summary']}).",
+            "",
+        ]
+    RESULTS.write_text("\n".join(lines))
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
