@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test execute lint venv clean
+.PHONY: lab test execute html bench lint venv clean
 
 # Create the virtual environment and install lecturelib (editable) with its dev extra.
 $(STAMP): pyproject.toml
@@ -17,7 +17,7 @@ venv: $(STAMP)
 
 ## Open the series in JupyterLab (token authentication stays on).
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 ## Run every test: the library's unit tests and every notebook under strict nbval.
 test: $(STAMP)
@@ -26,6 +26,15 @@ test: $(STAMP)
 ## Re-run every notebook in place from a clean kernel (after changing lecturelib).
 execute: $(STAMP)
 	$(BIN)/python -m lecturelib.execute notebooks/*.ipynb
+
+## Export every notebook to standalone HTML in html/ (readable offline, no Python needed).
+html: $(STAMP)
+	$(BIN)/python -m lecturelib.htmlexport notebooks/*.ipynb --output html
+
+## Benchmarks against numpy by hand, PyTorch, micrograd and scikit-learn (benchmarks/RESULTS.md).
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check lecturelib tests benchmarks

@@ -92,6 +92,10 @@ class Explorer(widgets.VBox):
             children.append(self.image)
         children.append(self.readout)
         super().__init__(children, layout=widgets.Layout(align_items="flex-start"))
+        # Stable hooks for the browser tests (tests/browser) and for styling.
+        self.add_class("lecturelib-explorer")
+        self.image.add_class("lecturelib-figure")
+        self.readout.add_class("lecturelib-readout")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()

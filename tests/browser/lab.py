@@ -1,0 +1,240 @@
+"""Driving JupyterLab from Playwright: start a server, open a notebook, run it, move sliders.
+
+Shared by the browser tests and the latency benchmark (benchmarks/browser_latency.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # we run as root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+LAB_SETTINGS = {
+    # Keep every cell in the DOM (no virtual scrolling), so tests can see all outputs.
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # No news or update checks: the test machine has no network.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LabServer:
+    url: str
+    token: str
+    root: Path
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}?token={self.token}"
+
+
+@contextmanager
+def running_lab(notebooks: Path, base: Path) -> Iterator[LabServer]:
+    """JupyterLab on 127.0.0.1, a random free port and token, on a copy of ``notebooks``."""
+    root = base / "notebooks"
+    shutil.copytree(notebooks, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    settings = base / "settings"
+    for name, content in LAB_SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content))
+    port, token = _free_port(), secrets.token_hex(16)
+    log = (base / "lab.log").open("w")
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(base / "config"), "TQDM_DISABLE": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={base / 'workspaces'}",
+            "--LabApp.news_url=",
+            *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=root,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"JupyterLab did not start; its log:\n{(base / 'lab.log').read_text()}"
+                    ) from None
+                time.sleep(0.3)
+        yield LabServer(url, token, root)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+RUN_ALL = 'li.lm-Menu-item[data-command="runmenu:run-all"]'
+
+
+def open_notebook(page, url: str, timeout: float = 60_000) -> None:
+    """Open a notebook and wait until its kernel is idle."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def wait_idle(page, timeout: float = 120_000) -> None:
+    page.wait_for_function(
+        """() => {
+            const bar = document.querySelector('#jp-main-statusbar');
+            return bar && bar.innerText.includes('Idle');
+        }""",
+        timeout=timeout,
+    )
+
+
+def run_all(page, timeout: float = 180_000) -> None:
+    """Run every cell (menu Run > Run All Cells) and wait until every code cell has run."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(RUN_ALL).click()
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.innerText));
+        }""",
+        timeout=timeout,
+    )
+    wait_idle(page, timeout)
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of every error or stderr output, and of every widget that failed to render."""
+    return page.evaluate(
+        """() => {
+            const bad = [];
+            for (const el of document.querySelectorAll('.jp-OutputArea-output')) {
+                const mime = el.getAttribute('data-mime-type') || '';
+                const text = el.innerText || '';
+                if (mime.includes('stderr') || mime.includes('error')
+                    || text.includes('Error displaying widget') || text.includes('Traceback'))
+                    bad.push(text.slice(0, 500));
+            }
+            return bad;
+        }"""
+    )
+
+
+@dataclass
+class ExplorerView:
+    """What the browser shows of one explorer."""
+
+    sliders: list[float]
+    readout: str
+    image_src: str
+
+
+def explorer_count(page) -> int:
+    return page.locator(".lecturelib-explorer").count()
+
+
+def read_explorer(page, index: int) -> ExplorerView:
+    data = page.evaluate(
+        """(i) => {
+            const box = document.querySelectorAll('.lecturelib-explorer')[i];
+            // The readout has the slider's own format (aria-valuenow is rounded coarser);
+            // negative numbers use the Unicode minus sign.
+            const readouts = [...box.querySelectorAll('.widget-slider .widget-readout')];
+            const img = box.querySelector('.lecturelib-figure');
+            const readout = box.querySelector('.lecturelib-readout pre');
+            return {
+                sliders: readouts.map(r => parseFloat(r.innerText.replace('\u2212', '-'))),
+                readout: readout ? readout.innerText : '',
+                image: img ? img.getAttribute('src') || '' : '',
+            };
+        }""",
+        index,
+    )
+    return ExplorerView(data["sliders"], data["readout"], data["image"])
+
+
+def press_slider(page, index: int, slider: int, key: str = "ArrowRight") -> float:
+    """Press a key on one slider of one explorer; return seconds until the figure changed.
+
+    Returns a negative number if the figure did not change within 10 s.
+    """
+    handle = (
+        page.locator(".lecturelib-explorer")
+        .nth(index)
+        .locator(".widget-slider .noUi-handle")
+        .nth(slider)
+    )
+    handle.focus()
+    page.evaluate(
+        """(i) => {
+            const img = document.querySelectorAll('.lecturelib-explorer')[i]
+                .querySelector('.lecturelib-figure');
+            window.__lecturelibChanged = new Promise(resolve => {
+                const observer = new MutationObserver(() => {
+                    observer.disconnect(); resolve(performance.now());
+                });
+                observer.observe(img, {attributes: true, attributeFilter: ['src']});
+                setTimeout(() => { observer.disconnect(); resolve(-1); }, 10000);
+            });
+        }""",
+        index,
+    )
+    start = page.evaluate("() => performance.now()")
+    page.keyboard.press(key)
+    changed = page.evaluate("() => window.__lecturelibChanged")
+    return -1.0 if changed < 0 else (changed - start) / 1000.0
+
+
+def settle(page, index: int, previous: str, timeout: float = 10.0) -> ExplorerView:
+    """Wait until an explorer's readout differs from ``previous`` and stops changing."""
+    deadline = time.monotonic() + timeout
+    view = read_explorer(page, index)
+    while view.readout == previous and time.monotonic() < deadline:
+        time.sleep(0.05)
+        view = read_explorer(page, index)
+    time.sleep(0.2)
+    return read_explorer(page, index)
