@@ -85,6 +85,9 @@ def fit_table(rows: list[dict]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-series", action="store_true", help="skip the notebook run")
+    parser.add_argument(
+        "--skip-browser", action="store_true", help="skip the explorers' latency in Chromium"
+    )
     args = parser.parse_args(argv)
     print("1. forward + backward, float64")
     engines = run_engines()
@@ -97,6 +100,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {series['notebooks']} notebooks in {series['seconds']:.1f} s ({series['summary']})"
         )
+    latency = None
+    if not args.skip_browser:
+        from benchmarks.browser_latency import latency_table, run_latency
+
+        print("4. explorers in JupyterLab + Chromium: key press to new figure")
+        latency = run_latency()
     lines = [
         "# Benchmark results",
         "",
@@ -119,6 +128,15 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"{series['notebooks']} notebooks executed and compared under strict nbval in "
             f"{series['seconds']:.1f} s ({series['summary']}).",
+            "",
+        ]
+    if latency is not None:
+        lines += [
+            "## 4. Explorers in the browser: key press to updated figure (10 presses each)",
+            "",
+            "Goal: median under 150 ms, worst under 400 ms.",
+            "",
+            *latency_table(latency),
             "",
         ]
     RESULTS.write_text("\n".join(lines))
