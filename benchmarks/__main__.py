@@ -89,8 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-browser", action="store_true", help="skip the explorers' latency in Chromium"
     )
     args = parser.parse_args(argv)
-    print("1. forward + backward, float64")
-    engines = run_engines()
+    print("1. forward + backward, float64 (numpy and PyTorch on one thread each)")
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
+        engines = run_engines()
+    else:
+        with threadpool_limits(limits=1):
+            engines = run_engines()
     print("2. fitting Bishop's curves (10 seeds each)")
     fits = run_fits()
     series = None
