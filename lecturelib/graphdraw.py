@@ -16,9 +16,11 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
+from matplotlib.text import Text
 
 from lecturelib.autodiff import Constant, Graph, Input, Node, Param
 from lecturelib.plots import COLORS, new_figure
@@ -122,6 +124,39 @@ def graph_layout(graph: Graph, show_constants: bool = True) -> GraphLayout:
     return GraphLayout(positions, {n: layer[n] for n in nodes})
 
 
+def _half_sizes(ax: Axes, boxes: dict[Node, Text]) -> dict[Node, tuple[float, float]]:
+    """Half width and height of each node's box, in data coordinates."""
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    to_data = ax.transData.inverted()
+    half = {}
+    for node, text in boxes.items():
+        text.update_bbox_position_size(renderer)
+        extent = text.get_bbox_patch().get_window_extent(renderer)
+        (x0, y0), (x1, y1) = to_data.transform([[extent.x0, extent.y0], [extent.x1, extent.y1]])
+        half[node] = (abs(x1 - x0) / 2, abs(y1 - y0) / 2)
+    return half
+
+
+def _clip_to_boxes(
+    a: tuple[float, float],
+    half_a: tuple[float, float],
+    b: tuple[float, float],
+    half_b: tuple[float, float],
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The segment from box ``a`` to box ``b``, starting and ending on the boxes' edges."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+
+    def exit_fraction(hw: float, hh: float) -> float:
+        tx = hw / abs(dx) if dx else np.inf
+        ty = hh / abs(dy) if dy else np.inf
+        return min(tx, ty)
+
+    ta, tb = exit_fraction(*half_a), exit_fraction(*half_b)
+    if ta + tb >= 1:  # overlapping boxes: fall back to the centres
+        return a, b
+    return (a[0] + ta * dx, a[1] + ta * dy), (b[0] - tb * dx, b[1] - tb * dy)
+
+
 def draw_graph(
     graph: Graph,
     ax: Axes | None = None,
@@ -164,23 +199,11 @@ def draw_graph(
     order = {n: i for i, n in enumerate(graph.nodes)}
     highlight = highlight or set()
     pos = layout.positions
-    for node, (x, y) in pos.items():
-        for parent in node.inputs:
-            if parent in pos:
-                px, py = pos[parent]
-                ax.add_patch(
-                    FancyArrowPatch(
-                        (px, py),
-                        (x, y),
-                        arrowstyle="-|>",
-                        mutation_scale=10,
-                        color=COLORS["grey"],
-                        linewidth=1.0,
-                        shrinkA=22,
-                        shrinkB=24,
-                        zorder=1,
-                    )
-                )
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.25, max(xs) + 0.25)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
+    boxes = {}
     for node, (x, y) in pos.items():
         kind = node_kind(node, graph)
         text = node_label(
@@ -192,7 +215,7 @@ def draw_graph(
             digits=digits,
         )
         edge = COLORS["vermillion"] if node.name in highlight else COLORS["black"]
-        ax.text(
+        boxes[node] = ax.text(
             x,
             y,
             text,
@@ -207,10 +230,24 @@ def draw_graph(
                 "linewidth": 2.0 if node.name in highlight else 0.8,
             },
         )
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.25, max(xs) + 0.25)
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
+    half = _half_sizes(ax, boxes)
+    for node, (x, y) in pos.items():
+        for parent in node.inputs:
+            if parent in pos:
+                start, end = _clip_to_boxes(pos[parent], half[parent], (x, y), half[node])
+                ax.add_patch(
+                    FancyArrowPatch(
+                        start,
+                        end,
+                        arrowstyle="-|>",
+                        mutation_scale=10,
+                        color=COLORS["grey"],
+                        linewidth=1.0,
+                        shrinkA=1,
+                        shrinkB=1,
+                        zorder=1,
+                    )
+                )
     kinds_present = {node_kind(n, graph) for n in pos}
     handles = [
         Line2D(

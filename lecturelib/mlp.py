@@ -271,7 +271,7 @@ class MLP:
         batch_size: int | None = None,
         clip: float | None = None,
         restarts: int = 1,
-        tol: float = 0.0,
+        tol: float | None = None,
         seed: int | None = None,
         progress: bool | None = None,
     ) -> History:

@@ -224,6 +224,16 @@ class History:
         return f"History({self.optimizer}, {self.steps} steps, {state})"
 
 
+def _scalar(value: Any) -> float:
+    """The objective as a float (a single example's loss may come as shape ``(1,)``)."""
+    array = np.asarray(value)
+    if array.size != 1:
+        raise ValueError(
+            f"train needs a scalar objective, got shape {array.shape}; reduce it with mean or sum"
+        )
+    return float(array.reshape(()))
+
+
 def _positive(x: Any, what: str) -> float:
     if isinstance(x, bool) or not isinstance(x, (int, float, np.floating)) or not x > 0:
         raise ValueError(f"{what} must be a positive number, got {x!r}")
@@ -248,10 +258,10 @@ def train(
     steps: int = 1000,
     batch_size: int | None = None,
     clip: float | None = None,
-    tol: float = 0.0,
+    tol: float | None = None,
     seed: int = 0,
     progress: bool | None = None,
-    callback: Callable[[int, float], None] | None = None,
+    callback: Callable[[int, float], bool | None] | None = None,
 ) -> History:
     """Minimise ``graph``'s objective over its :class:`Param` nodes.
 
@@ -273,20 +283,20 @@ def train(
         ``None`` for the full data set each step; ``1`` for the slides' SGD (one random
         example per step).
     tol:
-        Stop early once the full-batch objective is below ``tol``.
+        Stop early once the full-batch objective is at or below ``tol`` (``None``: never).
     seed:
         Seeds the minibatch sampling.
     progress:
         ``None`` shows a progress bar only if training runs longer than 2 s.
     callback:
-        Called as ``callback(step, loss)`` after each step.
+        Called as ``callback(step, loss)`` after each step; returning ``True`` stops training.
     """
     if not isinstance(graph, Graph):
         raise TypeError(f"train: graph must be a Graph, got {type(graph).__name__}")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"train: steps must be a whole number >= 0, got {steps!r}")
-    if not isinstance(tol, (int, float)) or tol < 0:
-        raise ValueError(f"train: tol must be a number >= 0, got {tol!r}")
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float))):
+        raise ValueError(f"train: tol must be a number or None, got {tol!r}")
     feeds = dict(data)
     if optimizer == "lbfgs":
         if batch_size is not None:
@@ -305,7 +315,7 @@ def train(
         _progress(steps, progress, f"training ({opt.name})") as bar,
     ):
         batch = next(sampler)
-        loss = graph.forward(**batch)
+        loss = _scalar(graph.forward(**batch))
         for t in range(steps + 1):
             if not (np.isfinite(loss) and loss < DIVERGED) or not all(
                 np.isfinite(p.value).all() for p in params
@@ -313,15 +323,16 @@ def train(
                 history.diverged = True
                 history.losses.append(float("inf"))
                 break
-            history.losses.append(float(loss))
-            if t == steps or (batch_size is None and loss <= tol):
+            history.losses.append(loss)
+            if t == steps or (batch_size is None and tol is not None and loss <= tol):
                 break
             graph.backward()
             history.grad_norms.append(opt.step())
-            if callback is not None:
-                callback(t + 1, float(loss))
+            if callback is not None and callback(t + 1, loss) is True:
+                history.losses.append(_scalar(graph.forward(**batch)))
+                break
             batch = next(sampler) if batch_size is not None else batch
-            loss = graph.forward(**batch)
+            loss = _scalar(graph.forward(**batch))
             bar.update(1)
     return history
 
@@ -354,9 +365,9 @@ def _train_lbfgs(
     graph: Graph,
     feeds: dict[str, Any],
     steps: int,
-    tol: float,
+    tol: float | None,
     progress: bool | None,
-    callback: Callable[[int, float], None] | None,
+    callback: Callable[[int, float], bool | None] | None,
 ) -> History:
     """Full-batch L-BFGS (``scipy.optimize.minimize(method="L-BFGS-B")``) on the graph."""
     from scipy.optimize import minimize
@@ -392,9 +403,8 @@ def _train_lbfgs(
             loss = float(intermediate_result.fun)
             history.losses.append(loss)
             bar.update(1)
-            if callback is not None:
-                callback(len(history.losses) - 1, loss)
-            if loss <= tol:
+            stop = callback is not None and callback(len(history.losses) - 1, loss) is True
+            if stop or (tol is not None and loss <= tol):
                 raise StopIteration
 
         if steps > 0:

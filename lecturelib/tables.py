@@ -29,6 +29,8 @@ def fmt(value: Any, digits: int = 4) -> str:
         return str(array.tolist())
     if array.ndim == 0:
         x = float(array)
+        if not np.isfinite(x):
+            return str(x)  # "inf", "-inf", "nan"
         if x == int(x) and abs(x) < 1e15:
             return str(int(x))
         text = f"{x:.{digits}g}"

@@ -18,6 +18,7 @@ def test_fmt_rounds_and_never_prints_negative_zero() -> None:
     assert fmt(-0.00001, 2) == "-1e-05"
     assert fmt(np.float64(-0.0)) == "0"
     assert fmt([0.5, -0.25]) == "[0.5, -0.25]"
+    assert [fmt(v) for v in (np.inf, -np.inf, np.nan)] == ["inf", "-inf", "nan"]
 
 
 def test_table_text_and_html() -> None:

@@ -116,3 +116,28 @@ def test_bad_arguments_are_explained() -> None:
     g2 = Graph(ad.sum(X * w))
     with pytest.raises(ValueError, match="batch_size must be between 1 and 4"):
         train(g2, {"X": np.ones((4, 2))}, batch_size=9)
+
+
+def test_single_example_graph_trains_with_batch_size_one() -> None:
+    """The slides' graph of one example: x of shape (1, d) gives a loss of shape (1,)."""
+    from lecturelib.regression import regression_graph
+
+    model = regression_graph([0.0, 0.0])
+    rng = np.random.default_rng(1)
+    Xv = rng.normal(size=(20, 2))
+    yv = Xv @ np.array([1.5, -0.5]) + 0.25
+    history = train(
+        model.graph, {"x": Xv, "y": yv}, optimizer="sgd", lr=0.05, steps=2000, batch_size=1
+    )
+    np.testing.assert_allclose(model.w.value, [1.5, -0.5], atol=1e-6)
+    assert history.final < 1e-12
+
+
+def test_negative_objectives_train_and_callback_can_stop() -> None:
+    w = Param("w", np.array([1.0]))
+    graph = Graph(ad.sum(ad.square(w) - 5.0, name="J"))  # minimum -5 at w = 0
+    history = train(graph, {}, optimizer="gd", lr=0.1, steps=200)
+    assert history.steps == 200 and history.final == pytest.approx(-5.0)
+    w.value = [1.0]
+    stopped = train(graph, {}, optimizer="gd", lr=0.1, steps=200, callback=lambda t, j: t >= 3)
+    assert stopped.steps == 3 and not stopped.diverged
