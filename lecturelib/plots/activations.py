@@ -1,0 +1,212 @@
+"""Figures for the activation functions (notebook 04)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from lecturelib.activations import (
+    THRESHOLD_X,
+    THRESHOLD_Y,
+    ThresholdFit,
+    UnitState,
+    flat_mask,
+    get_activation,
+    threshold_loss,
+)
+from lecturelib.plots import COLORS, new_figure
+
+__all__ = [
+    "ACTIVATION_COLORS",
+    "UnitPlot",
+    "plot_activations",
+    "plot_threshold_losses",
+    "plot_timings",
+    "plot_two_layer",
+]
+
+#: One colour per activation, the same in every figure of the notebook.
+ACTIVATION_COLORS = {
+    "sign": COLORS["black"],
+    "logistic": COLORS["blue"],
+    "tanh": COLORS["vermillion"],
+    "relu": COLORS["green"],
+}
+_FLAT = "#e8e8e8"
+
+
+def _shade_flat(ax: Axes, z: np.ndarray, flat: np.ndarray) -> None:
+    """Shade the stretches of the z axis where ``flat`` is true (behind the curves)."""
+    if flat.any():
+        ax.fill_between(
+            z,
+            0,
+            1,
+            where=flat,
+            color=_FLAT,
+            transform=ax.get_xaxis_transform(),
+            linewidth=0,
+            zorder=0,
+        )
+
+
+def plot_activations(
+    names: Sequence[str] = ("sign", "logistic", "tanh", "relu"), z_max: float = 8.0
+) -> Figure:
+    """Each activation (top row) above its derivative (bottom row), flat regions shaded.
+
+    Shaded: where the derivative is below 1% of its peak, so a gradient through the unit is
+    shrunk at least a hundredfold (for sign: everywhere, the derivative is 0).
+    """
+    fig, axes = new_figure(
+        2,
+        len(names),
+        figsize=(2.55 * len(names), 4.6),
+        margins={
+            "left": 0.06,
+            "right": 0.99,
+            "bottom": 0.1,
+            "top": 0.86,
+            "wspace": 0.28,
+            "hspace": 0.45,
+        },
+    )
+    z = np.linspace(-z_max, z_max, 601)
+    for j, name in enumerate(names):
+        act = get_activation(name)
+        color = ACTIVATION_COLORS.get(act.name, COLORS["black"])
+        grad = act.grad(z)
+        flat = flat_mask(act.name, z)
+        top, bottom = axes[0, j], axes[1, j]
+        for ax in (top, bottom):
+            _shade_flat(ax, z, flat)
+            ax.axhline(0, color=COLORS["grey"], linewidth=0.6)
+            ax.axvline(0, color=COLORS["grey"], linewidth=0.6)
+            ax.set_xlim(-z_max, z_max)
+        if act.name == "sign":
+            top.plot(z[z < 0], act.f(z[z < 0]), color=color, linewidth=2)
+            top.plot(z[z >= 0], act.f(z[z >= 0]), color=color, linewidth=2)
+            bottom.plot(z, grad, color=color, linewidth=2)
+            bottom.plot([0], [0], "o", markerfacecolor="white", markeredgecolor=color)
+            bottom.annotate(
+                "undefined at 0",
+                (0, 0),
+                (0.5, 0.6),
+                textcoords="axes fraction",
+                ha="center",
+                fontsize=8,
+                arrowprops={"arrowstyle": "->", "color": color},
+            )
+        else:
+            top.plot(z, act.f(z), color=color, linewidth=2)
+            bottom.plot(z, grad, color=color, linewidth=2)
+        top.set_title(f"{act.name}: {act.formula}", fontsize=10)
+        bottom.set_title(f"derivative: {act.derivative}", fontsize=10)
+        bottom.set_xlabel("z")
+        bottom.set_ylim(-0.1, 1.15)
+    axes[0, 0].set_ylabel("σ(z)")
+    axes[1, 0].set_ylabel("σ'(z)")
+    fig.suptitle(
+        "Grey: flat regions (σ' below 1% of its peak). Sigmoids are flat on both sides, "
+        "ReLU only for z < 0",
+        fontsize=11,
+    )
+    return fig
+
+
+def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float = 1.0) -> None:
+    """The toy loss ``J(b)`` for each activation, with gradient descent's start and end.
+
+    For ``sign`` the loss is a staircase: the slope is 0 between data points, so gradient
+    descent stays where it started.
+    """
+    b = np.linspace(-b_max, b_max, 801)
+    for fit in fits:
+        color = ACTIVATION_COLORS.get(fit.name, COLORS["black"])
+        loss, _ = threshold_loss(fit.name, b)
+        ax.plot(b, loss, color=color, linewidth=1.8, label=f"σ = {fit.name}")
+        ax.plot([fit.b_path[0]], [fit.losses[0]], "o", color=color, markerfacecolor="white")
+        ax.plot([fit.b], [fit.losses[-1]], "*", color=color, markersize=12)
+        ax.annotate(
+            "",
+            (fit.b, fit.losses[-1]),
+            (fit.b_path[0], fit.losses[0]),
+            arrowprops={"arrowstyle": "->", "color": color, "alpha": 0.6},
+        )
+    best = float(np.min(THRESHOLD_X[THRESHOLD_Y > 0]))
+    ax.axvline(best, color=COLORS["grey"], linestyle=":", linewidth=1)
+    ax.set_xlabel("threshold b")
+    ax.set_ylabel("training MSE J(b)")
+    ax.set_xlim(-b_max, b_max)
+    ax.set_title("Gradient descent from b = -0.5 (o) to (*): sign never moves")
+    ax.legend(frameon=False, loc="upper right")
+
+
+class UnitPlot:
+    """One hidden unit ``sigma(v x + b)`` (left) and ``sigma'(v x + b)`` (right), in place."""
+
+    def __init__(self, axes: Sequence[Axes], state: UnitState) -> None:
+        self.ax_f, self.ax_g = axes
+        self.f_lines = {}
+        self.g_lines = {}
+        for name in state.outputs:
+            color = ACTIVATION_COLORS.get(name, COLORS["black"])
+            (self.f_lines[name],) = self.ax_f.plot([], [], color=color, linewidth=2, label=name)
+            (self.g_lines[name],) = self.ax_g.plot([], [], color=color, linewidth=2, label=name)
+        for ax in (self.ax_f, self.ax_g):
+            ax.set_xlim(-1, 1)
+            ax.set_xlabel("input x")
+            ax.axhline(0, color=COLORS["grey"], linewidth=0.6)
+        self.ax_f.set_ylim(-1.15, 2.15)
+        self.ax_g.set_ylim(-0.05, 1.1)
+        self.ax_f.set_ylabel("unit output σ(v x + b)")
+        self.ax_g.set_ylabel("σ'(v x + b)")
+        self.ax_f.legend(frameon=False, loc="upper left", fontsize=9)
+        self.ax_g.set_title("Its slope: the factor every gradient gets", fontsize=10)
+        self.update(state)
+
+    def update(self, state: UnitState) -> None:
+        """Redraw the curves for a new ``(v, b)``."""
+        for name in state.outputs:
+            self.f_lines[name].set_data(state.x, state.outputs[name])
+            self.g_lines[name].set_data(state.x, state.grads[name])
+        self.ax_f.set_title(
+            f"A unit σ(v x + b) with v = {state.v:.2f}, b = {state.b:.2f}", fontsize=10
+        )
+
+
+def plot_timings(ax: Axes, timings: Mapping[str, Mapping[str, float]]) -> None:
+    """Measured time per call (microseconds) of each activation and of its derivative."""
+    names = list(timings)
+    pos = np.arange(len(names))
+    width = 0.38
+    f = [timings[n]["f"] * 1e6 for n in names]
+    g = [timings[n]["grad"] * 1e6 for n in names]
+    ax.bar(pos - width / 2, f, width, color=COLORS["blue"], label="σ(z)")
+    ax.bar(pos + width / 2, g, width, color=COLORS["orange"], label="σ'(z)")
+    ax.set_xticks(pos, names)
+    ax.set_ylabel("time per call (µs)")
+    ax.set_title("Cost on 100,000 inputs: ReLU needs no exp")
+    ax.legend(frameon=False)
+
+
+def plot_two_layer(
+    ax: Axes, x: np.ndarray, H: np.ndarray, w: np.ndarray, f: np.ndarray, activation: str
+) -> None:
+    """Equation (6): the weighted features ``w_k h_k(x)`` (dashed) and their sum ``f`` (solid)."""
+    colors = [COLORS["green"], COLORS["orange"], COLORS["purple"], COLORS["sky"]]
+    for k in range(H.shape[1]):
+        ax.plot(
+            x,
+            w[k] * H[:, k],
+            linestyle="--",
+            color=colors[k % len(colors)],
+            label=f"w{k + 1} h{k + 1}(x)",
+        )
+    ax.plot(x, f, color=COLORS["vermillion"], linewidth=2.2, label="f(x) = Σ w_k h_k(x)")
+    ax.set_xlabel("x")
+    ax.set_title(f"σ = {activation}")
+    ax.axhline(0, color=COLORS["grey"], linewidth=0.6)

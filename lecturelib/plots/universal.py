@@ -1,0 +1,205 @@
+"""Figures for universal approximation and depth (notebook 06)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from lecturelib.plots import COLORS
+from lecturelib.universal import DepthResult, DimensionResult, WidthResult, WidthState
+
+__all__ = [
+    "WidthPlot",
+    "plot_depth_fits",
+    "plot_depth_runs",
+    "plot_error_vs_width",
+    "plot_units_needed",
+]
+
+
+def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
+    """Sup error against the number of hidden units, log-log.
+
+    The theorem's hand-built staircase (from the first result) falls on a straight line of
+    slope -1 (error ~ 1/N); fitted networks fall faster at first, then level off where the
+    optimiser stops finding better parameters.
+    """
+    first = results[0]
+    N = first.widths
+    ax.loglog(
+        N,
+        first.theorem_sup,
+        "o-",
+        color=COLORS["black"],
+        linewidth=1.5,
+        markersize=4,
+        label="theorem's staircase (built by hand)",
+    )
+    ref = first.theorem_sup[0] * N[0] / N
+    ax.loglog(N, ref, ":", color=COLORS["grey"], linewidth=1, label="slope -1: error ~ 1/N")
+    colors = (COLORS["blue"], COLORS["vermillion"], COLORS["green"])
+    for i, r in enumerate(results):
+        ax.loglog(
+            r.widths,
+            r.fitted_sup,
+            "s-",
+            color=colors[i % 3],
+            linewidth=1.5,
+            markersize=4,
+            label=f"fitted by L-BFGS, {r.activation}",
+        )
+    ax.set_xticks(N)
+    ax.set_xticklabels([str(n) for n in N])
+    ax.minorticks_off()
+    ax.set_xlabel("hidden units N")
+    ax.set_ylabel("max |F_hat(x) - F(x)| on [-1, 1]")
+    ax.set_title("More units, smaller error (until the optimiser gives up)")
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+
+
+def plot_units_needed(ax: Axes, result: DimensionResult) -> None:
+    """Test error against width for each input dimension, with the target error ``eps``."""
+    colors = (COLORS["blue"], COLORS["vermillion"], COLORS["green"], COLORS["orange"])
+    for i, d in enumerate(result.dims):
+        tried = np.array(result.tried[d])
+        ax.loglog(
+            tried[:, 0],
+            tried[:, 1],
+            "o-",
+            color=colors[i % 4],
+            linewidth=1.5,
+            markersize=4,
+            label=f"d = {d} ({result.n_train[d]} training points)",
+        )
+        if result.needed[d] is not None:
+            ax.annotate(
+                f"N = {result.needed[d]}",
+                (tried[-1, 0], tried[-1, 1]),
+                textcoords="offset points",
+                xytext=(5, 4),
+                fontsize=9,
+                color=colors[i % 4],
+            )
+    ax.axhline(result.eps, color=COLORS["black"], linestyle="--", linewidth=1)
+    ax.text(1, result.eps, f" target error {result.eps:g}", va="bottom", fontsize=8)
+    ticks = sorted({n for d in result.dims for n, _ in result.tried[d]})
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("hidden units N")
+    ax.set_ylabel("RMS test error")
+    ax.set_title("The same bump needs more units in more dimensions")
+    ax.legend(frameon=False, fontsize=8, loc="upper right")
+
+
+def plot_depth_runs(ax: Axes, result: DepthResult) -> None:
+    """Every training run's error, one column per architecture (log scale)."""
+    for i, errors in enumerate(result.errors):
+        jitter = np.linspace(-0.12, 0.12, errors.size)
+        ax.semilogy(
+            np.full(errors.size, i) + jitter,
+            errors,
+            "o",
+            color=COLORS["blue"],
+            markersize=5,
+            alpha=0.8,
+        )
+        ax.plot([i - 0.25, i + 0.25], [errors.min()] * 2, color=COLORS["vermillion"], linewidth=2)
+    ax.axhline(result.success, color=COLORS["grey"], linestyle=":", linewidth=1)
+    ax.set_xticks(range(len(result.architectures)))
+    ax.set_xticklabels(
+        [
+            f"{list(a)}\n{p} params"
+            for a, p in zip(result.architectures, result.n_params, strict=True)
+        ],
+        fontsize=8,
+    )
+    ax.set_xlim(-0.5, len(result.architectures) - 0.5)
+    ax.set_ylabel("RMS error")
+    ax.set_title("Each dot is one seed; the bar marks the best")
+
+
+def plot_depth_fits(
+    ax: Axes, result: DepthResult, F: Callable[[np.ndarray], np.ndarray], arch_index: int = -1
+) -> None:
+    """The target, the best run and a typical (median) run of one architecture."""
+    arch = result.architectures[arch_index]
+    x = np.linspace(-1.0, 1.0, 2001)
+    ax.plot(x, F(x), color=COLORS["grey"], linewidth=3, alpha=0.6, label="target")
+    ax.plot(x, result.nets[arch].predict(x), color=COLORS["blue"], linewidth=1.2, label="best run")
+    ax.plot(
+        x,
+        result.typical(arch).predict(x),
+        color=COLORS["vermillion"],
+        linewidth=1.5,
+        label="a typical (median) run",
+    )
+    ax.set_xlabel("x")
+    ax.set_ylabel("output")
+    ax.set_title(f"{list(arch)}: the best and a typical run")
+    ax.legend(frameon=False, fontsize=8, loc="lower center", ncol=3)
+    ax.set_ylim(-1.6, 1.2)
+
+
+class WidthPlot:
+    """One fitted width: target, training points, the fitted curve, each unit's term.
+
+    The dashed curves are the terms ``w_i sigma(v_i x + b_i)`` of equation (7) (plus the
+    output bias they ride on is left out): the fitted curve is their sum plus ``b2``.
+    """
+
+    def __init__(self, axes: Sequence[Axes], state: WidthState) -> None:
+        ax, ax_terms = axes
+        self.ax, self.ax_terms = ax, ax_terms
+        ax.plot(
+            state.x, state.target, color=COLORS["grey"], linewidth=3, alpha=0.6, label="target F"
+        )
+        ax.plot(
+            state.x_train,
+            state.y_train,
+            "o",
+            color=COLORS["blue"],
+            markersize=2.5,
+            label="training points",
+        )
+        (self.fitted,) = ax.plot(
+            [], [], color=COLORS["vermillion"], linewidth=1.8, label="fitted network"
+        )
+        (self.theorem,) = ax.plot(
+            [], [], color=COLORS["black"], linewidth=1, linestyle="--", label="theorem's staircase"
+        )
+        ax.set_xlabel("x")
+        ax.set_ylabel("F(x)")
+        ax.legend(frameon=False, fontsize=8, loc="lower center", ncol=2)
+        ax.set_ylim(-3.3, 2.2)
+        ax_terms.set_xlabel("x")
+        ax_terms.set_ylabel("w_i σ(v_i x + b_i)")
+        self.terms: list = []
+        self.update(state)
+
+    def update(self, state: WidthState) -> None:
+        """Show another width (in place: only the lines' data change, and the unit terms)."""
+        self.fitted.set_data(state.x, state.fitted)
+        self.theorem.set_data(state.x, state.theorem)
+        self.ax.set_title(
+            f"N = {state.N}: max error fitted {state.fitted_sup:.2g}, "
+            f"staircase {state.theorem_sup:.2g}"
+        )
+        for line in self.terms:
+            line.remove()
+        self.terms = [
+            self.ax_terms.plot(
+                state.x,
+                t,
+                linestyle="--",
+                linewidth=1,
+                color=COLORS["green"],
+                alpha=0.8 if state.N <= 8 else 0.4,
+            )[0]
+            for t in state.terms
+        ]
+        top = max(1.0, float(np.max(np.abs(state.terms))))
+        self.ax_terms.set_ylim(-1.05 * top, 1.05 * top)
+        self.ax_terms.set_title(f"The {state.N} hidden units' terms (dashed)")

@@ -1,0 +1,118 @@
+"""Polynomial feature maps, the restaurant data set and the three models compared there."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lecturelib.features import (
+    POPULARITY_NOISE,
+    ZIP_CODES,
+    compare_restaurant_models,
+    fit_linear,
+    make_restaurants,
+    polynomial_demo,
+    polynomial_features,
+    raw_design,
+    subproblem_features,
+    unit_correlations,
+)
+from lecturelib.widgets.features import degree_explorer
+
+
+def test_polynomial_features_shape_and_errors() -> None:
+    Phi = polynomial_features(np.array([2.0, -1.0]), 3)
+    assert Phi.tolist() == [[1, 2, 4, 8], [1, -1, 1, -1]]
+    with pytest.raises(ValueError, match="degree must be a whole number"):
+        polynomial_features([1.0], -1)
+    with pytest.raises(ValueError, match="x must be a 1-d array"):
+        polynomial_features(np.ones((2, 2)), 2)
+
+
+def test_fit_linear_recovers_exact_weights_and_checks_shapes() -> None:
+    x = np.linspace(-1, 1, 9)
+    y = 1.0 - 2.0 * x + 0.5 * x**3
+    np.testing.assert_allclose(
+        fit_linear(polynomial_features(x, 3), y), [1, -2, 0, 0.5], atol=1e-12
+    )
+    with pytest.raises(ValueError, match=r"y must have shape \(9,\)"):
+        fit_linear(polynomial_features(x, 3), y[:-1])
+
+
+def test_linear_fails_and_a_feature_map_succeeds() -> None:
+    demo = polynomial_demo()
+    # A straight line on raw x explains almost nothing of cos(pi x) ...
+    assert demo.test_errors[1] > 10 * demo.noise**2
+    # ... degree 4 is close to the noise level, and training error never increases with p.
+    assert demo.test_errors[4] < 2 * demo.noise**2
+    assert np.all(np.diff(demo.train_errors) <= 1e-12)
+    # Over-fitting: the highest degree has the lowest training error and a huge held-out one.
+    assert demo.train_errors[-1] == demo.train_errors.min()
+    assert demo.test_errors[-1] > 100 * demo.test_errors.min()
+    with pytest.raises(ValueError, match="degree must be between 0 and 12"):
+        demo.state(13)
+    with pytest.raises(ValueError, match="max_degree must be between"):
+        polynomial_demo(n_train=5, max_degree=5)
+
+
+def test_degree_explorer_shows_both_errors() -> None:
+    explorer = degree_explorer()
+    assert explorer.text.startswith("degree 1:")
+    first = explorer.image.value
+    state = explorer.set(degree=4)
+    assert state.degree == 4 and state.w.size == 5
+    assert f"held-out MSE  {state.test_error:.3g}" in explorer.text
+    assert explorer.image.value != first
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for d in (0, explorer.controls["degree"].max):
+            explorer.set(degree=d)
+            assert np.all(np.isfinite(explorer.state.f_grid))
+
+
+def test_restaurant_data_follow_the_documented_recipe() -> None:
+    data = make_restaurants(500, seed=3)
+    assert data.raw.shape == (500, 6) and len(data) == 500
+    assert np.all(np.isin(data.raw[:, 3], ZIP_CODES))
+    assert set(np.unique(data.raw[:, 2])) == {0.0, 1.0}
+    np.testing.assert_allclose(data.h, subproblem_features(data.raw))
+    residual = data.popularity - data.h @ np.array([2.0, 1.5, -2.0])
+    assert abs(residual.std() - POPULARITY_NOISE) < 0.02
+    # walkable depends on the zip code only; noisy is seats per square metre.
+    for z in ZIP_CODES:
+        assert np.ptp(data.h[data.raw[:, 3] == z, 1]) == 0
+    np.testing.assert_allclose(data.h[:, 2], data.raw[:, 4] / data.raw[:, 5])
+    with pytest.raises(ValueError, match=r"raw features must have shape \(n, 6\)"):
+        subproblem_features(np.ones((3, 5)))
+    with pytest.raises(ValueError, match="zip codes must be among"):
+        subproblem_features([[10, 20, 1, 99999, 50, 100]])
+    with pytest.raises(ValueError, match="n must be a whole number"):
+        make_restaurants(0)
+
+
+def test_raw_design_one_hot_and_standardised() -> None:
+    data = make_restaurants(200, seed=0)
+    X = raw_design(data.raw)
+    assert X.shape == (200, 5 + len(ZIP_CODES))
+    np.testing.assert_allclose(X[:, :5].mean(0), 0, atol=1e-12)
+    np.testing.assert_allclose(X[:, 5:].sum(1), 1)
+
+
+def test_three_approaches_rank_as_the_slides_suggest() -> None:
+    train, test = make_restaurants(300, seed=0), make_restaurants(1000, seed=1)
+    results = compare_restaurant_models(train, test, hidden=(8,))
+    linear, engineered, mlp = results
+    noise = POPULARITY_NOISE**2
+    # The true sub-problems + a linear read-out reach the noise level; raw linear does not.
+    assert engineered.test_mse < 1.3 * noise
+    assert linear.test_mse > 10 * noise
+    # The learned features beat the linear model on raw features by far.
+    assert mlp.test_mse < linear.test_mse / 4
+    corr = unit_correlations(mlp.net, test, train)
+    assert corr.corr_sub.shape == (8, 3) and corr.corr_raw.shape == (8, 5)
+    assert np.all(np.abs(corr.corr_sub) <= 1 + 1e-12)
+    assert np.all(corr.r2_from_units <= 1 + 1e-12)
+    # Walkability is a linear function of the one-hot zip code: R^2 = 1 from the raw inputs.
+    assert corr.r2_from_raw[1] == pytest.approx(1.0)

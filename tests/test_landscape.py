@@ -1,0 +1,210 @@
+"""Non-convex optimisation (notebook 12): slices, seeds, saddles, saturation, trajectories."""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from lecturelib.backprop import fit_by_gradient_descent, slide_theta, slides_data
+from lecturelib.landscape import (
+    LANDSCAPES,
+    OPTIMIZER_CHOICES,
+    activation_derivative,
+    explore,
+    flip_unit,
+    hessian_eigenvalues,
+    landscape_graph,
+    landscape_grid,
+    linear_slice,
+    mlp_losses,
+    restart_failure_rate,
+    run_optimizer,
+    saturation_gradients,
+    seed_study,
+    swap_units,
+    symmetry_slice,
+)
+from lecturelib.mlp import MLP
+from lecturelib.plots import new_figure
+from lecturelib.plots.landscape import (
+    plot_final_losses,
+    plot_saturation,
+    plot_slice,
+    plot_trajectories,
+)
+from lecturelib.widgets.landscape import landscape_explorer
+
+X, Y = slides_data()
+
+
+def test_mlp_losses_matches_the_engine() -> None:
+    nets = [MLP([1, 3, 1], seed=s) for s in range(3)]
+    thetas = np.array([slide_theta(n) for n in nets])
+    np.testing.assert_allclose(mlp_losses(thetas, X, Y), [n.loss(X, Y) for n in nets], rtol=1e-12)
+    with pytest.raises(ValueError, match="10 numbers"):
+        mlp_losses(np.zeros(9), X, Y)
+
+
+def test_symmetries_keep_the_loss_and_the_slice_is_not_convex() -> None:
+    theta = slide_theta(MLP([1, 3, 1], seed=1))
+    loss = mlp_losses(theta, X, Y)
+    assert mlp_losses(swap_units(theta, 0, 2), X, Y) == pytest.approx(loss, rel=1e-12)
+    assert mlp_losses(flip_unit(theta, 1), X, Y) == pytest.approx(loss, rel=1e-12)
+    fit = fit_by_gradient_descent(X, Y, steps=300)
+    sl = symmetry_slice(fit.theta, X, Y, n=41, span=(-0.5, 1.5))
+    i0, i1, mid = 10, 30, 20  # a = -0.5 + 0.05 i
+    assert sl.a[i0] == pytest.approx(0) and sl.a[i1] == pytest.approx(1)
+    corners = [sl.losses[i0, i0], sl.losses[i0, i1], sl.losses[i1, i0]]
+    np.testing.assert_allclose(corners, fit.final, rtol=1e-9)
+    assert sl.losses[i0, mid] > 10 * max(corners)  # higher between two equal minima
+
+
+def test_linear_slice_is_a_convex_bowl() -> None:
+    sl = linear_slice(X, Y, n=31)
+    Z = sl.losses
+    assert np.unravel_index(np.argmin(Z), Z.shape) == (15, 15)
+    assert np.all(np.diff(Z, 2, axis=0) > 0) and np.all(np.diff(Z, 2, axis=1) > 0)
+
+
+def test_seed_study_equals_separate_training_runs() -> None:
+    study = seed_study(X, Y, seeds=4, steps=40)
+    for s in (0, 3):
+        net = MLP([1, 3, 1], seed=s)
+        history = net.fit(X, Y, optimizer="adam", lr=0.05, steps=40)
+        assert study.finals[s] == pytest.approx(history.final, rel=1e-10)
+        np.testing.assert_allclose(study.thetas[s], slide_theta(net), rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError, match="optimizer must be"):
+        seed_study(X, Y, seeds=2, optimizer="lbfgs")
+
+
+def test_some_seeds_get_stuck_and_restarts_fix_it() -> None:
+    study = seed_study(X, Y, seeds=30, steps=800)
+    assert 0 < study.bad.sum() < 10
+    stuck = study.thetas[np.argmax(study.finals)]
+    # stuck = the network predicts the mean of y: a stationary point, the loss var(y)
+    assert study.finals.max() == pytest.approx(np.var(Y), rel=1e-3)
+    eig = hessian_eigenvalues(stuck, X, Y)
+    assert eig.min() > -1e-3 and eig.max() > 1  # no direction of descent to second order
+    rate1, groups1 = restart_failure_rate(study, 1)
+    assert rate1 == study.bad_fraction and groups1 == 30
+    rate3, groups3 = restart_failure_rate(study, 3)
+    assert groups3 == 10 and rate3 < rate1
+    with pytest.raises(ValueError, match="more than the 30 seeds"):
+        restart_failure_rate(study, 31)
+
+
+def test_saturated_sigmoids_have_vanishing_gradients_relu_not() -> None:
+    shifts = [0.0, 4.0, 8.0]
+    sig = saturation_gradients(shifts, "sigmoid", X, Y)
+    relu = saturation_gradients(shifts, "relu", X, Y)
+    assert sig[2] < 1e-3 * sig[0]
+    assert relu[2] > relu[0]
+    d = activation_derivative(np.array([-6.0, 0.0, 6.0]), "sigmoid")
+    assert d[1] == 0.25 and d[0] == pytest.approx(d[2], rel=1e-12) and d[0] < 0.003
+    np.testing.assert_array_equal(activation_derivative([-1.0, 2.0], "relu"), [0.0, 1.0])
+    with pytest.raises(ValueError, match="activation must be one of"):
+        activation_derivative([0.0], "swish")
+
+
+@pytest.mark.parametrize("name", list(LANDSCAPES))
+def test_landscape_graph_equals_its_formula(name: str) -> None:
+    land = LANDSCAPES[name]
+    rng = np.random.default_rng(0)
+    for point in rng.uniform(-2, 2, size=(5, 2)):
+        graph, _p = landscape_graph(name, point)
+        value = graph.forward(noise=np.zeros(2))
+        offset = value - float(land.numpy_f(point[0], point[1]))
+        assert offset == pytest.approx(10.0)  # the constant OFFSET only
+    for sx, sy, _ in land.stationary:  # the listed stationary points have zero gradient
+        graph, _ = landscape_graph(name, (sx, sy))
+        graph.forward(noise=np.zeros(2))
+        assert np.linalg.norm(graph.backward()["p"]) < 1e-12
+    xs, ys, Z = landscape_grid(name)
+    assert Z.shape == (len(ys), len(xs)) and not Z.flags.writeable
+
+
+def test_gradient_descent_stalls_on_the_saddle_and_sgd_escapes() -> None:
+    gd = run_optimizer("saddle", "gd", 0.1, steps=100)
+    sgd = run_optimizer("saddle", "sgd", 0.1, steps=100)
+    assert np.abs(gd.points[-1]).max() < 1e-6 and gd.grad_norm < 1e-6
+    assert "saddle point" in gd.status
+    assert abs(abs(sgd.points[-1, 1]) - np.sqrt(2)) < 0.3 and sgd.values[-1] < -0.8
+    assert run_optimizer("saddle", "sgd", 0.1).points.tolist() == sgd.points.tolist()  # seeded
+
+
+def test_high_curvature_diverges_and_clipping_or_adam_tame_it() -> None:
+    plain = run_optimizer("valley", "gd", 0.12)
+    clipped = run_optimizer("valley", "gd", 0.12, clip=1.0)
+    adam = run_optimizer("valley", "adam", 0.12)
+    assert plain.left_box and plain.diverged and "diverged" in plain.status
+    assert not clipped.left_box and clipped.values[-1] < plain.values[0]
+    assert not adam.left_box and adam.values[-1] < 1e-2
+    # the kept path ends on the box's edge
+    x0, x1, y0, y1 = LANDSCAPES["valley"].box
+    end = plain.points[-1]
+    assert np.isclose(end[0], [x0, x1]).any() or np.isclose(end[1], [y0, y1]).any()
+
+
+def test_momentum_can_roll_past_the_local_minimum() -> None:
+    gd = run_optimizer("two minima", "gd", 0.03)
+    momentum = run_optimizer("two minima", "momentum", 0.03)
+    assert "local minimum" in gd.status and "global minimum" in momentum.status
+
+
+def test_run_optimizer_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="unknown landscape"):
+        run_optimizer("bowl")
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        run_optimizer("valley", "newton")
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        run_optimizer("valley", "gd", -1.0)
+    with pytest.raises(ValueError, match="noise must be"):
+        run_optimizer("valley", "sgd", 0.1, noise=-1.0)
+    with pytest.raises(ValueError, match="start must be a point"):
+        landscape_graph("valley", (1.0, 2.0, 3.0))
+
+
+@pytest.mark.parametrize("landscape", list(LANDSCAPES))
+@pytest.mark.parametrize("optimizer", OPTIMIZER_CHOICES)
+@pytest.mark.parametrize(("log10_lr", "clip"), [(-3.0, 0.0), (0.5, 0.0), (0.5, 5.0), (-3.0, 5.0)])
+def test_explore_extremes_never_raise_or_warn(landscape, optimizer, log10_lr, clip) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        state = explore(landscape, optimizer, log10_lr, clip)
+    tr = state.trajectory
+    x0, x1, y0, y1 = LANDSCAPES[landscape].box
+    assert np.all(np.isfinite(tr.points)) and np.all(np.isfinite(tr.values))
+    assert tr.points[:, 0].min() >= x0 and tr.points[:, 0].max() <= x1
+    assert tr.points[:, 1].min() >= y0 and tr.points[:, 1].max() <= y1
+
+
+def test_explorer_widget_updates_fast_and_describes() -> None:
+    explorer = landscape_explorer()
+    assert "f = x²/2 + 10 y²; gd, lr = 0.0501" in explorer.text
+    first = explorer.image.value
+    start = time.perf_counter()
+    state = explore("valley", "gd", 0.5, 0.0)
+    assert time.perf_counter() - start < 5  # generous; the update itself takes ~10 ms
+    assert state.trajectory.left_box
+    explorer.set(log10_lr=0.5)
+    assert "diverged: left the plot after 1 steps" in explorer.text
+    assert explorer.image.value != first
+    explorer.set(landscape="saddle", optimizer="sgd", log10_lr=-1.0)
+    assert "gradient noise 1" in explorer.text and "minimum" in explorer.text
+
+
+def test_landscape_figures_draw() -> None:
+    _fig, axes = new_figure(2, 3)
+    fit = fit_by_gradient_descent(X, Y, steps=50)
+    plot_slice(axes[0, 0], symmetry_slice(fit.theta, X, Y, n=11), "slice")
+    plot_slice(axes[0, 1], linear_slice(X, Y, n=11), "bowl", log=False)
+    plot_final_losses(axes[0, 2], seed_study(X, Y, seeds=3, steps=5))
+    z = np.linspace(-5, 5, 11)
+    plot_saturation(axes[1, 0], axes[1, 1], z, {"relu": activation_derivative(z, "relu")},
+                    [0, 1], {"relu": np.array([1.0, 2.0])})  # fmt: skip
+    tr = run_optimizer("valley")
+    plot_trajectories(axes[1, 2], "valley", [tr], ["gd"], "valley")
+    assert len(axes[1, 2].lines) == 4

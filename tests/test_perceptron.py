@@ -1,0 +1,234 @@
+"""Threshold units, the 16 boolean functions, exact separability, XNOR (slides' tables)."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pytest
+
+from lecturelib.perceptron import (
+    BOOLEAN_FUNCTIONS,
+    INPUTS,
+    XNOR,
+    best_single_unit_match,
+    boolean_function,
+    count_solved,
+    function_name,
+    gate_state,
+    is_linearly_separable,
+    learn_xnor,
+    line_in_box,
+    separating_unit,
+    slide_xnor_network,
+    threshold_unit,
+    two_layer_state,
+)
+from lecturelib.widgets.perceptron import gate_explorer, two_layer_explorer, two_layer_table
+
+
+def test_and_gate_reproduces_the_slide_table() -> None:
+    state = gate_state(1, 1, 2)
+    assert state.net.tolist() == [0, 1, 1, 2]
+    assert state.outputs == (0, 0, 0, 1)
+    assert state.name == "AND"
+    assert threshold_unit(INPUTS, [1, 1], 2).tolist() == [0, 0, 0, 1]
+
+
+def test_threshold_unit_fires_at_equality_and_checks_shapes() -> None:
+    assert threshold_unit([[1.0, 1.0]], [0.5, 0.5], 1.0).tolist() == [1]
+    with pytest.raises(ValueError, match=r"w must have shape \(2,\)"):
+        threshold_unit(INPUTS, [1, 1, 1], 0)
+    with pytest.raises(ValueError, match="X must have shape"):
+        threshold_unit([0, 1], [1, 1], 0)
+
+
+def test_sixteen_functions_have_distinct_names_and_outputs() -> None:
+    assert len(BOOLEAN_FUNCTIONS) == 16
+    assert len({f.name for f in BOOLEAN_FUNCTIONS}) == 16
+    assert {f.outputs for f in BOOLEAN_FUNCTIONS} == set(itertools.product((0, 1), repeat=4))
+    assert [f.index for f in BOOLEAN_FUNCTIONS] == list(range(16))
+    assert function_name((0, 1, 1, 1)) == "OR"
+    assert function_name((1, 1, 1, 0)) == "NAND"
+    assert function_name(XNOR) == "XNOR"
+    assert boolean_function("xor").outputs == (0, 1, 1, 0)
+    with pytest.raises(ValueError, match="unknown boolean function"):
+        boolean_function("IMPLIES")
+    with pytest.raises(ValueError, match="outputs must be 4 bits"):
+        function_name((0, 1))
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        function_name((0, 1, 2, 1))
+
+
+def test_exactly_fourteen_functions_are_separable_not_xor_or_xnor() -> None:
+    separable = {f.name for f in BOOLEAN_FUNCTIONS if is_linearly_separable(INPUTS, f.outputs)}
+    assert len(separable) == 14
+    assert {f.name for f in BOOLEAN_FUNCTIONS} - separable == {"XOR", "XNOR"}
+
+
+def test_separability_agrees_with_brute_force_over_integer_units() -> None:
+    # Independent check: every separable two-input function is computed by some unit with
+    # small integer weights; search them all.
+    reachable = set()
+    for w1, w2, theta in itertools.product(range(-2, 3), range(-2, 3), range(-2, 4)):
+        reachable.add(tuple(threshold_unit(INPUTS, [w1, w2], theta).tolist()))
+    lp = {f.outputs for f in BOOLEAN_FUNCTIONS if is_linearly_separable(INPUTS, f.outputs)}
+    assert reachable == lp
+
+
+def test_separating_unit_returns_a_certificate_that_works() -> None:
+    for f in BOOLEAN_FUNCTIONS:
+        unit = separating_unit(INPUTS, f.outputs)
+        if f.name in ("XOR", "XNOR"):
+            assert unit is None
+        else:
+            w, theta = unit
+            assert tuple(threshold_unit(INPUTS, w, theta).tolist()) == f.outputs
+
+
+def test_separability_in_higher_dimensions() -> None:
+    cube = np.array(list(itertools.product((0, 1), repeat=3)), dtype=float)
+    parity = cube.sum(axis=1) % 2
+    majority = (cube.sum(axis=1) >= 2).astype(int)
+    assert not is_linearly_separable(cube, parity)
+    assert is_linearly_separable(cube, majority)
+    # Random labels by a random hyperplane in 6-d are separable by construction.
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(40, 6))
+    y = (X @ rng.normal(size=6) > 0.3).astype(int)
+    assert is_linearly_separable(X, y)
+    # XNOR becomes separable once the hidden unit h1 = [i1 + i2 >= 2] is added as a 3rd input.
+    lifted = np.hstack([INPUTS, (INPUTS.sum(1) >= 2)[:, None]])
+    assert is_linearly_separable(lifted, XNOR)
+    # One point, or all labels equal: always separable.
+    assert is_linearly_separable([[3.0]], [1])
+    assert is_linearly_separable(INPUTS, [0, 0, 0, 0])
+    # The same point with two labels: never.
+    assert not is_linearly_separable([[1.0, 2.0], [1.0, 2.0]], [0, 1])
+
+
+def test_separability_bad_inputs_raise_clear_errors() -> None:
+    with pytest.raises(ValueError, match=r"X must have shape \(n, d\)"):
+        is_linearly_separable([0, 1, 1, 0], [0, 1, 1, 0])
+    with pytest.raises(ValueError, match=r"y must have shape \(4,\)"):
+        is_linearly_separable(INPUTS, [0, 1, 1])
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        is_linearly_separable(INPUTS, [0, 1, 2, 0])
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        is_linearly_separable(INPUTS, [-1, 1, 1, -1])
+    with pytest.raises(ValueError, match="finite"):
+        is_linearly_separable([[np.nan, 0.0]], [1])
+    with pytest.raises(TypeError, match="array of numbers"):
+        is_linearly_separable([["a", "b"]], [1])
+    assert is_linearly_separable(INPUTS, [False, False, False, True])
+
+
+def test_no_slider_setting_computes_xnor() -> None:
+    values = np.round(np.arange(-20, 21) / 10, 1)
+    thetas = np.round(np.arange(-25, 26) / 10, 1)
+    best, _ = best_single_unit_match(XNOR, values, thetas)
+    assert best == 3
+    best_and, _ = best_single_unit_match((0, 0, 0, 1), values, thetas)
+    assert best_and == 4
+
+
+def test_gate_state_avoids_floating_point_surprises() -> None:
+    # 0.3 + 0.6 is 0.8999999999999999 in floating point; the explorer still says >= 0.9.
+    assert gate_state(0.3, 0.6, 0.9).name == "AND"
+    assert gate_state(0, 0, 0).name == "TRUE"
+    assert gate_state(0, 0, 0.1).name == "FALSE"
+    assert gate_state(0, 0, 0).line[0].size == 0  # no line when w = 0
+
+
+def test_line_in_box_endpoints_lie_on_the_line() -> None:
+    xs, ys = line_in_box(1, 1, 2)  # through (1, 1), slope -1
+    assert xs.size == 2
+    np.testing.assert_allclose(xs + ys, 2)
+    xs, ys = line_in_box(1, 0, 0.5)  # vertical
+    np.testing.assert_allclose(xs, 0.5)
+    assert line_in_box(1, 1, 10)[0].size == 0  # misses the box
+
+
+def test_slide_xnor_network_table() -> None:
+    state = two_layer_state(**slide_xnor_network())
+    assert state.hidden_input[:, 0].tolist() == [0, 1, 1, 2]
+    assert state.hidden_input[:, 1].tolist() == [0, -1, -1, -2]
+    assert state.hidden_output[:, 0].tolist() == [0, 0, 0, 1]
+    assert state.hidden_output[:, 1].tolist() == [1, 0, 0, 0]
+    assert state.output.tolist() == [1, 0, 0, 1]
+    assert state.computes == "XNOR" and state.correct == 4
+    assert state.hidden_separable
+    table = two_layer_table(state)
+    assert table.column("") == ["x1", "o1", "o2", "x2"]
+    assert table.column("h2 input") == ["0", "-1", "-1", "-2"]
+    with pytest.raises(ValueError, match=r"W must have shape \(2, 2\)"):
+        two_layer_state([1, 1], [2, 0])
+    with pytest.raises(ValueError, match="theta must hold the 2 hidden thresholds"):
+        two_layer_state(np.eye(2), [1, 2, 3])
+
+
+def test_gate_explorer_updates_table_figure_and_name() -> None:
+    explorer = gate_explorer()
+    assert "computes: AND" in explorer.text
+    first = explorer.image.value
+    state = explorer.set(theta=1.0)
+    assert state.name == "OR" and state.outputs == (0, 1, 1, 1)
+    assert "computes: OR" in explorer.text
+    assert explorer.image.value != first
+    state = explorer.set(w1=-1.0, w2=-1.0, theta=-1.5)
+    assert state.name == "NAND"
+    assert "XNOR rows right: 1 of 4" in explorer.text  # 1110 against 1001
+    bundle = explorer._repr_mimebundle_()
+    assert "image/png" in bundle and "computes: NAND" in bundle["text/plain"]
+
+
+@pytest.mark.parametrize("end", [0, 1])
+def test_explorers_extreme_sliders_do_not_warn(end) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for explorer in (gate_explorer(), two_layer_explorer()):
+            values = {name: (c.min if end == 0 else c.max) for name, c in explorer.controls.items()}
+            explorer.set(**values)
+            assert explorer.text
+
+
+def test_two_layer_explorer_updates_both_plots_and_table() -> None:
+    explorer = two_layer_explorer()
+    assert "network computes: XNOR (4 of 4" in explorer.text
+    assert "separable in hidden space: yes" in explorer.text
+    first = explorer.image.value
+    state = explorer.set(theta1=1.0)  # h1 becomes OR: o1 and o2 now fire too
+    assert state.hidden_output[:, 0].tolist() == [0, 1, 1, 1]
+    assert state.computes == "TRUE" and not state.hidden_separable
+    assert explorer.image.value != first
+    assert "separable in hidden space: no" in explorer.text
+
+
+def test_learned_xnor_success_and_failure() -> None:
+    success = learn_xnor(4, seed=0)
+    assert success.solved and success.loss <= 1e-3
+    assert np.all(success.p_correct > 0.99)
+    assert success.hidden.shape == (4, 4)
+    runs = count_solved([2], seeds=range(12))
+    fails = [f for f in runs[2] if not f.solved]
+    assert fails, "with 2 hidden units some seeds should fail"
+    for f in fails:
+        # A genuine stationary point, not a run stopped too early.
+        assert f.grad_norm < 1e-4 and f.loss > 0.3
+    with pytest.raises(ValueError, match="hidden must be a whole number"):
+        learn_xnor(0)
+
+
+def test_small_integer_units_include_the_slides_units() -> None:
+    from lecturelib.perceptron import small_integer_unit
+
+    assert small_integer_unit((0, 0, 0, 1)) == (1, 1, 2)  # the slide's AND
+    assert small_integer_unit((1, 0, 0, 0)) == (-1, -1, 0)  # the slide's h2 (NOR)
+    assert small_integer_unit(XNOR) is None
+    for f in BOOLEAN_FUNCTIONS:
+        unit = small_integer_unit(f.outputs)
+        if unit is not None:
+            assert tuple(threshold_unit(INPUTS, unit[:2], unit[2]).tolist()) == f.outputs
+    with pytest.raises(ValueError, match="limit must be"):
+        small_integer_unit((0, 0, 0, 1), limit=-1)

@@ -1,0 +1,184 @@
+"""SGD for least squares and ridge regression, and the solutions it reaches (notebooks 09, 10)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lecturelib import sgd as S
+from lecturelib.optim import train
+from lecturelib.regression import regression_graph
+from lecturelib.widgets.sgd import lambda_explorer, step_size_explorer
+
+
+@pytest.fixture(scope="module")
+def data() -> S.RegressionData:
+    return S.linear_data()
+
+
+def test_linear_data_is_seeded_and_shaped(data) -> None:
+    again = S.linear_data()
+    np.testing.assert_array_equal(data.X, again.X)
+    np.testing.assert_array_equal(data.y, again.y)
+    assert (data.n, data.d) == (100, 2)
+    assert np.all((data.X >= -1) & (data.X < 1))
+    assert not np.array_equal(S.linear_data(seed=1).X, data.X)
+
+
+def test_least_squares_is_near_the_truth_and_has_zero_gradient(data) -> None:
+    w, b = S.least_squares(data.X, data.y)
+    np.testing.assert_allclose(w, data.w_true, atol=0.05)
+    assert b == pytest.approx(data.b_true, abs=0.05)
+    r = data.y - (data.X @ w + b)
+    np.testing.assert_allclose(data.X.T @ r, 0, atol=1e-12)  # normal equations
+    assert r.sum() == pytest.approx(0, abs=1e-12)
+
+
+def test_ridge_centring_equals_augmented_system_and_lam0_is_least_squares(data) -> None:
+    cd = S.curve_data()
+    for lam in (0.0, 1e-3, 0.5):
+        w1, b1 = S.ridge_closed_form(cd.X, cd.y, lam)
+        w2, b2 = S.ridge_augmented(cd.X, cd.y, lam)
+        np.testing.assert_allclose(w1, w2, atol=1e-8)
+        assert b1 == pytest.approx(b2, abs=1e-8)
+    w0, _ = S.ridge_closed_form(data.X, data.y, 0.0)
+    wl, _ = S.least_squares(data.X, data.y)
+    np.testing.assert_allclose(w0, wl, atol=1e-12)
+    # The bias is not penalised: a huge lambda leaves b = mean(y) and w ~ 0.
+    w, b = S.ridge_closed_form(data.X, data.y, 1e8)
+    assert np.abs(w).max() < 1e-6 and b == pytest.approx(data.y.mean(), abs=1e-6)
+
+
+def test_ridge_is_the_minimiser_of_the_average_slide_objective() -> None:
+    cd = S.curve_data()
+    lam = 0.01
+    w, b = S.ridge_closed_form(cd.X, cd.y, lam)
+    # Gradient of (1/n) sum r^2 + lam w^T w vanishes at the solution.
+    r = cd.y - (cd.X @ w + b)
+    np.testing.assert_allclose(-2 * cd.X.T @ r / cd.n + 2 * lam * w, 0, atol=1e-10)
+    assert abs(-2 * r.mean()) < 1e-10
+    best = S.objective(cd.X, cd.y, w, b, lam)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        assert S.objective(cd.X, cd.y, w + 0.01 * rng.standard_normal(w.size), b, lam) > best
+
+
+def test_regularization_path_shrinks_the_weights() -> None:
+    cd = S.curve_data()
+    path = S.regularization_path(cd.X, cd.y, np.logspace(-6, 1, 30))
+    assert np.all(np.diff(path.norms) < 0)  # ||w(lambda)|| falls as lambda grows
+    assert np.all(np.diff(path.train_mse) > 0)  # and the training error rises
+    assert path.norms[-1] < 0.05 * path.norms[0]
+    with pytest.raises(ValueError, match="lams must be"):
+        S.regularization_path(cd.X, cd.y, [-1.0])
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.05])
+def test_backprop_and_formula_sgd_give_the_same_iterates(data, lam) -> None:
+    a = S.sgd(data.X, data.y, lr=0.05, steps=300, lam=lam, engine="formula")
+    b = S.sgd(data.X, data.y, lr=0.05, steps=300, lam=lam, engine="backprop")
+    np.testing.assert_allclose(a.W, b.W, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(a.b, b.b, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(a.losses, b.losses, rtol=1e-13)
+
+
+def test_sgd_matches_optim_train_with_batch_size_1(data) -> None:
+    run = S.sgd(data.X, data.y, lr=0.05, steps=200, seed=3)
+    model = regression_graph(np.zeros(2), 0.0, batch=True)
+    train(
+        model.graph,
+        {"x": data.X, "y": data.y},
+        optimizer="sgd",
+        lr=0.05,
+        steps=200,
+        batch_size=1,
+        seed=3,
+        progress=False,
+    )
+    np.testing.assert_allclose(model.w.value, run.w_final, atol=1e-13)
+    assert float(model.b.value) == pytest.approx(run.b_final, abs=1e-13)
+
+
+def test_sgd_with_decaying_step_reaches_least_squares(data) -> None:
+    w_ls, b_ls = S.least_squares(data.X, data.y)
+    run = S.sgd(data.X, data.y, lr=0.2, decay=10, steps=5000, record_every=100)
+    assert run.distance(w_ls, b_ls) < 0.01
+    assert run.losses[-1] - S.objective(data.X, data.y, w_ls, b_ls) < 1e-4
+    assert not run.diverged and run.steps_recorded[-1] == 5000
+
+
+def test_sgd_with_ridge_reaches_the_closed_form() -> None:
+    cd = S.curve_data()
+    w_r, b_r = S.ridge_closed_form(cd.X, cd.y, 0.01)
+    run = S.sgd(cd.X, cd.y, lr=0.2, decay=100, lam=0.01, steps=20000, record_every=1000)
+    assert run.distance(w_r, b_r) < 0.02
+
+
+def test_sgd_divergence_stops_quietly(data) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = S.sgd(data.X, data.y, lr=5.0, steps=2000)
+    assert run.diverged and run.diverged_at < 2000
+    assert np.all(np.isfinite(run.W)) and np.all(np.abs(run.W) < S.DIVERGED)
+
+
+def test_sgd_bad_arguments(data) -> None:
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        S.sgd(data.X, data.y, lr=0.0, steps=10)
+    with pytest.raises(ValueError, match="steps must be a whole number"):
+        S.sgd(data.X, data.y, lr=0.1, steps=-1)
+    with pytest.raises(ValueError, match="engine must be"):
+        S.sgd(data.X, data.y, lr=0.1, steps=1, engine="torch")
+    with pytest.raises(ValueError, match="y must have one value per row"):
+        S.sgd(data.X, data.y[:5], lr=0.1, steps=1)
+    with pytest.raises(ValueError, match="w0 must have 2 entries"):
+        S.sgd(data.X, data.y, lr=0.1, steps=1, w0=[1.0])
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        S.ridge_closed_form(data.X, data.y, -1.0)
+
+
+def test_slide_comparison_is_exact_to_machine_precision(data) -> None:
+    rows, gap = S.slide_comparison(data.X[0], data.y[0], [0.5, -0.25], 1.0)
+    assert [r[0] for r in rows] == ["r", "y_hat", "b", "w"]
+    assert gap <= 1e-15
+    r = rows[0][1]
+    assert rows[0][2] == pytest.approx(2 * r) and rows[2][2] == pytest.approx(-2 * r)
+
+
+def test_two_children_partials_add_up(data) -> None:
+    tc = S.two_children(data.X[0], data.y[0], [0.5, -0.25], 1.0, lam=0.3)
+    assert set(tc.children) == {"w·x", "R"}
+    np.testing.assert_allclose(tc.via_penalty, 2 * 0.3 * np.array([0.5, -0.25]), rtol=1e-15)
+    np.testing.assert_allclose(tc.via_prediction + tc.via_penalty, tc.total, atol=1e-15)
+    assert tc.gap <= 1e-15
+
+
+def test_step_size_state_regimes() -> None:
+    assert S.step_size_state(-4.0).verdict.startswith("too slow")
+    assert S.step_size_state(-2.0).verdict == "close to least squares"
+    assert S.step_size_state(-0.5).verdict.startswith("jitters")
+    assert S.step_size_state(0.5).verdict == "diverges"
+
+
+@pytest.mark.parametrize("value", [-4.0, 0.5])
+def test_step_size_explorer_extremes_do_not_warn(value) -> None:
+    explorer = step_size_explorer()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        explorer.set(log10_lr=value)
+    assert explorer.text.startswith(f"η = {10**value:.3g}")
+
+
+def test_lambda_explorer_shrinks_weights_and_extremes_do_not_warn() -> None:
+    explorer = lambda_explorer()
+    norms = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for value in (-6.0, -3.0, 1.0):
+            norms.append(explorer.set(log10_lam=value).norm)
+    assert norms[0] > norms[1] > norms[2]
+    assert "training MSE" in explorer.text
+    # The fit flattens towards the mean of y as lambda grows.
+    assert np.ptp(explorer.state.fit) < 0.1

@@ -1,0 +1,61 @@
+"""Notebook 11's fit of the slides' 10-parameter network: lecturelib equals PyTorch.
+
+The gradient ``dJ/dtheta`` of ``J = mean((f(x_i; theta) - y_i)^2)`` with
+``f(x) = w0 + sum_k w_k tanh(v_k x + b_k)`` and ``theta = (b1..b3, v1..v3, w0..w3)``, by
+lecturelib's backprop and by PyTorch's autograd, in float64, agree to 1e-10; so do the
+parameters after gradient-descent steps (the notebook shows the PyTorch code as text).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lecturelib.backprop import (
+    fit_by_gradient_descent,
+    set_slide_theta,
+    slide_gradient,
+    slides_data,
+)
+from lecturelib.mlp import MLP
+
+LR = 0.3  # notebook 11's step size
+
+
+def _torch_loss_and_grad(torch, theta: np.ndarray, x: np.ndarray, y: np.ndarray):
+    """The slides' formula written directly in PyTorch."""
+    t = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
+    b, v, w0, w = t[0:3], t[3:6], t[6], t[7:10]
+    X = torch.tensor(x, dtype=torch.float64)[:, None]
+    f = w0 + (w * torch.tanh(v * X + b)).sum(dim=1)
+    J = ((f - torch.tensor(y, dtype=torch.float64)) ** 2).mean()
+    J.backward()
+    return J.item(), t.grad.numpy()
+
+
+def test_gradients_equal_pytorch_along_the_notebook_fit(torch) -> None:
+    x, y = slides_data()
+    fit = fit_by_gradient_descent(x, y, lr=LR, steps=300)
+    net = MLP([1, 3, 1])
+    for theta in (fit.theta0, fit.theta):  # where the fit starts and where it ends
+        set_slide_theta(net, theta)
+        value, grad = slide_gradient(net, x, y)
+        t_value, t_grad = _torch_loss_and_grad(torch, theta, x, y)
+        np.testing.assert_allclose(value, t_value, rtol=1e-12)
+        np.testing.assert_allclose(grad, t_grad, rtol=1e-10, atol=1e-13)
+
+
+def test_gradient_descent_steps_equal_pytorch_sgd(torch) -> None:
+    x, y = slides_data()
+    steps = 50
+    fit = fit_by_gradient_descent(x, y, lr=LR, steps=steps)
+    theta = torch.tensor(fit.theta0, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([theta], lr=LR)
+    X = torch.tensor(x, dtype=torch.float64)[:, None]
+    Y = torch.tensor(y, dtype=torch.float64)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        b, v, w0, w = theta[0:3], theta[3:6], theta[6], theta[7:10]
+        J = ((w0 + (w * torch.tanh(v * X + b)).sum(dim=1) - Y) ** 2).mean()
+        J.backward()
+        optimizer.step()
+    np.testing.assert_allclose(fit.theta, theta.detach().numpy(), rtol=1e-10, atol=1e-12)
