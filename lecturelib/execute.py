@@ -12,12 +12,15 @@ import argparse
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
 __all__ = ["execute_notebook", "main"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def execute_notebook(path: Path, timeout: int = 600) -> float:
@@ -45,8 +48,16 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     )
     client.execute()
     elapsed = time.perf_counter() - start
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
+        # Widget model ids are random and no widget state is stored, so they point nowhere
+        # once the kernel is gone: replace them by stable ones, so re-running changes nothing.
+        for number, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                view["model_id"] = uuid.uuid5(
+                    uuid.NAMESPACE_URL, f"{path.name}/{index}/{number}"
+                ).hex
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return elapsed

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import html
+import math
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,6 +44,23 @@ def slider(
         style={"description_width": "initial"},
         layout=widgets.Layout(width="320px"),
     )
+
+
+def _on_grid(control: widgets.Widget) -> bool:
+    """Whether the control shows numbers on a grid of steps (a numeric slider)."""
+    return isinstance(control, (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider))
+
+
+def _rounds_to(control: widgets.Widget, exact: float, shown: float) -> bool:
+    """Whether ``shown`` is ``exact`` as the slider displays it: snapped to its step."""
+    step = float(control.step)
+    if isinstance(control, widgets.FloatLogSlider):
+        if exact <= 0 or shown <= 0:
+            return False
+        exact, shown = math.log(exact, control.base), math.log(shown, control.base)
+    low, high = float(control.min), float(control.max)
+    exact = min(max(float(exact), low), high)
+    return abs(float(shown) - exact) <= step / 2 + 1e-9 * max(1.0, abs(exact))
 
 
 class Explorer(widgets.VBox):
@@ -96,14 +115,20 @@ class Explorer(widgets.VBox):
         self.add_class("lecturelib-explorer")
         self.image.add_class("lecturelib-figure")
         self.readout.add_class("lecturelib-readout")
+        # Values set from Python that a slider can only show rounded to its step (a trained
+        # weight, say): the explorer keeps computing with the exact value until a student
+        # moves that slider. ``_recent`` remembers earlier ones, to spot late echoes.
+        self._exact: dict[str, float] = {}
+        self._recent: dict[str, deque[float]] = {}
+        self._names = {id(c): name for name, c in self.controls.items()}
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
 
     @property
     def values(self) -> dict[str, Any]:
-        """The controls' current values, by name."""
-        return {name: c.value for name, c in self.controls.items()}
+        """The values the explorer computes with, by name (exact where set from Python)."""
+        return {name: self._exact.get(name, c.value) for name, c in self.controls.items()}
 
     @property
     def text(self) -> str:
@@ -118,17 +143,35 @@ class Explorer(widgets.VBox):
                 f"unknown control(s) {', '.join(sorted(unknown))}; this explorer has "
                 f"{', '.join(self.controls)}"
             )
-        with self.hold_trait_notifications():
-            for name, value in values.items():
-                self.controls[name].unobserve(self._on_change, names="value")
-                try:
-                    self.controls[name].value = value
-                finally:
-                    self.controls[name].observe(self._on_change, names="value")
+        for name, value in values.items():
+            self._set_quietly(name, value)
+            if _on_grid(self.controls[name]) and not isinstance(value, bool):
+                self._exact[name] = value
+                self._recent.setdefault(name, deque(maxlen=8)).append(value)
+            else:
+                self._exact.pop(name, None)
         self.refresh()
         return self.state
 
+    def _set_quietly(self, name: str, value: Any) -> None:
+        control = self.controls[name]
+        control.unobserve(self._on_change, names="value")
+        try:
+            control.value = value
+        finally:
+            control.observe(self._on_change, names="value")
+
     def _on_change(self, change: Mapping[str, Any]) -> None:
+        name = self._names[id(change["owner"])]
+        exact = self._exact.get(name)
+        if exact is not None:
+            control = self.controls[name]
+            if _rounds_to(control, exact, change["new"]):
+                return  # the browser showed our value rounded to its step: keep the exact one
+            if any(_rounds_to(control, old, change["new"]) for old in self._recent[name]):
+                self._set_quietly(name, exact)  # a late echo of an older value: undo it
+                return
+            del self._exact[name]  # a student moved the slider
         self.refresh()
 
     def refresh(self) -> None:
