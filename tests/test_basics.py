@@ -103,3 +103,19 @@ def test_tangent_explorer_extremes_do_not_warn(values, recwarn) -> None:
     explorer.set(**values)
     assert np.isfinite(explorer.state.loss)
     assert len(recwarn) == 0
+
+
+def test_explorer_keeps_exact_values_the_browser_rounds() -> None:
+    """A value set from Python (a trained weight) survives the slider's rounding echo."""
+    explorer = tangent_explorer()
+    explorer.set(b=1.23456)
+    assert "loss l = 3.117" in explorer.text  # r = 3 - 1.23456 = 1.76544
+    explorer.controls["b"].value = 1.25  # the browser snaps to the 0.05 step and echoes it
+    assert explorer.values["b"] == 1.23456
+    assert "loss l = 3.117" in explorer.text
+    explorer.set(b=0.5)
+    explorer.controls["b"].value = 1.25  # a late echo of the older value: undone
+    assert explorer.values["b"] == 0.5 and explorer.controls["b"].value == 0.5
+    explorer.controls["b"].value = 2.0  # a student moves the slider: that value counts
+    assert explorer.values["b"] == 2.0
+    assert "loss l = 1" in explorer.text

@@ -53,7 +53,8 @@ class LabServer:
     root: Path
 
     def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}"
+        # reset: start from an empty workspace, so no earlier notebook is reopened beside it
+        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
 
 @contextmanager
@@ -171,6 +172,34 @@ class ExplorerView:
     sliders: list[float]
     readout: str
     image_src: str
+
+
+def wait_for_explorer(page, index: int, sliders: int, timeout: float = 30_000) -> None:
+    """Wait until explorer ``index`` shows its figure, its readout and all its sliders."""
+    page.wait_for_function(
+        """([i, n]) => {
+            const box = document.querySelectorAll('.lecturelib-explorer')[i];
+            if (!box) return false;
+            const img = box.querySelector('.lecturelib-figure');
+            return box.querySelector('.lecturelib-readout pre') !== null
+                && (!img || (img.getAttribute('src') || '').length > 0)
+                && box.querySelectorAll('.widget-slider .widget-readout').length === n;
+        }""",
+        arg=[index, sliders],
+        timeout=timeout,
+    )
+
+
+def shutdown_kernels(server: LabServer) -> None:
+    """Stop every kernel the server runs (each notebook test starts one)."""
+    base = f"{server.url}/api/sessions"
+    with urllib.request.urlopen(f"{base}?token={server.token}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(
+            f"{base}/{session['id']}?token={server.token}", method="DELETE"
+        )
+        urllib.request.urlopen(request, timeout=30).close()
 
 
 def explorer_count(page) -> int:
