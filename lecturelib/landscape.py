@@ -354,8 +354,6 @@ LANDSCAPES: dict[str, Landscape] = {
     ),
 }
 
-#: Added to every landscape's objective so that it stays positive (see landscape_graph).
-OFFSET = 10.0
 #: The standard deviation of each SGD "example"'s gradient noise.
 SGD_NOISE = 1.0
 #: The explorer's optimisers: the three of lecturelib.optim, and SGD = GD on one noisy example.
@@ -371,10 +369,8 @@ def _landscape(name: str) -> Landscape:
 def landscape_graph(name: str, start: Any = None) -> tuple[Graph, Param]:
     """The landscape as a computation graph of the 2-D :class:`Param` ``p``.
 
-    ``J = f(p) + OFFSET + sum(noise * p)``: the :class:`Input` ``noise`` is zero for the full
-    batch and one random example's noise vector for SGD. The constant :data:`OFFSET` keeps
-    ``J`` positive, because :func:`lecturelib.optim.train` stops a full-batch run once the
-    objective is ``<= tol = 0``; it changes no gradient.
+    ``J = f(p) + sum(noise * p)``: the :class:`Input` ``noise`` is zero for the full batch
+    and one random example's noise vector for SGD.
     """
     land = _landscape(name)
     p = Param("p", np.asarray(land.start if start is None else start, dtype=float))
@@ -383,7 +379,7 @@ def landscape_graph(name: str, start: Any = None) -> tuple[Graph, Param]:
     px = ad.MatMul(p, Constant(np.array([1.0, 0.0]), name="e1"), name="x")
     py = ad.MatMul(p, Constant(np.array([0.0, 1.0]), name="e2"), name="y")
     noise = Input("noise")
-    f = ad.Add(land.graph_f(px, py), Constant(OFFSET, name="offset"), name="f")
+    f = land.graph_f(px, py)
     J = ad.Add(f, ad.sum(noise * p, name="n·p"), name="J")
     return Graph(J), p
 
@@ -416,10 +412,6 @@ class Trajectory:
     diverged: bool
     grad_norm: float  # |grad f| at the last point (nan if it left the box)
     status: str
-
-
-class _LeftBox(Exception):
-    pass
 
 
 def run_optimizer(
@@ -457,14 +449,16 @@ def run_optimizer(
     points = [p.value.copy()]
     left = False
 
-    def record(step: int, loss: float) -> None:
+    def record(step: int, loss: float) -> bool:
+        """Keep each point; stop training (return True) once the point leaves the box."""
         nonlocal left
         point = p.value.copy()
         if not (np.all(np.isfinite(point)) and np.all(point >= lo) and np.all(point <= hi)):
             points.append(_edge_point(points[-1], point, lo, hi))
             left = True
-            raise _LeftBox
+            return True
         points.append(point)
+        return False
 
     if noise > 0:
         rng = np.random.default_rng(seed)
@@ -473,15 +467,12 @@ def run_optimizer(
         batch = 1
     else:
         data, batch = {"noise": np.zeros(2)}, None
-    diverged = False
-    try:
+    with np.errstate(over="ignore", invalid="ignore"):
         history = train(
             graph, data, optimizer=opt, steps=steps, batch_size=batch, seed=seed,
             progress=False, callback=record,
         )  # fmt: skip
-        diverged = history.diverged
-    except _LeftBox:
-        pass
+    diverged = history.diverged and not left
     pts = np.array(points)
     values = land.numpy_f(pts[:, 0], pts[:, 1])
     grad_norm = float("nan")
