@@ -14,7 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.browser.explorers import EXPLORERS
-from tests.browser.lab import CHROMIUM_ARGS, open_notebook, press_slider, run_all, running_lab
+from tests.browser.lab import (
+    CHROMIUM_ARGS,
+    open_notebook,
+    press_slider,
+    run_all,
+    running_lab,
+    shutdown_kernels,
+    wait_for_explorer,
+)
+from tests.browser.test_lab import _slider_names
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +44,11 @@ def run_latency(progress: Callable[[str], None] = print) -> list[dict[str, objec
                 open_notebook(page, lab.notebook_url(name))
                 run_all(page)
                 for index, (factory, main_slider) in enumerate(explorers):
-                    title = getattr(factory(), "title", "") or f"explorer {index}"
+                    python = factory()
+                    if main_slider is None:  # driven by dropdowns only: nothing to time
+                        continue
+                    wait_for_explorer(page, index, len(_slider_names(python)))
+                    title = python.title or f"explorer {index}"
                     times = []
                     for i in range(PRESSES):
                         key = "ArrowRight" if i < PRESSES // 2 else "ArrowLeft"
@@ -55,13 +68,14 @@ def run_latency(progress: Callable[[str], None] = print) -> list[dict[str, objec
                         f"worst {row['worst_ms']:6.0f} ms  ({len(times)}/{PRESSES} updates)"
                     )
                 page.close()
+                shutdown_kernels(lab)
             browser.close()
     return rows
 
 
 def latency_table(rows: list[dict[str, object]]) -> list[str]:
     out = [
-        "| notebook | explorer | median key-to-figure | worst | updates seen |",
+        "| notebook | explorer | median key-to-figure | worst | figure updates seen |",
         "|---|---|---:|---:|---:|",
     ]
     for r in rows:
