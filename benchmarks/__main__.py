@@ -36,6 +36,11 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores; " + ", ".join(versions)
 
 
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell (``|x|`` would end the cell)."""
+    return text.replace("|", "\\|")
+
+
 def engine_table(rows: list[dict]) -> list[str]:
     out = [
         "| network | engine | median time per forward+backward | ratio to numpy by hand |",
@@ -75,10 +80,70 @@ def fit_table(rows: list[dict]) -> list[str]:
             and r["fitter"].startswith("scikit")
         )
         out.append(
-            f"| {target} | {activation} | {ours['median_mse']:.2e} | {theirs['median_mse']:.2e}"
-            f" | {ours['median_ms']:.1f} | {theirs['median_ms']:.1f} | "
+            f"| {_cell(target)} | {activation} | {ours['median_mse']:.2e} | "
+            f"{theirs['median_mse']:.2e} | {ours['median_ms']:.1f} | {theirs['median_ms']:.1f} | "
             f"{ours['median_ms'] / theirs['median_ms']:.2f} |"
         )
+    return out
+
+
+def goals(
+    engines: list[dict], fits: list[dict], series: dict | None, latency: list[dict] | None
+) -> list[str]:
+    """The issue's goals, each marked met or missed from the numbers above."""
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    out = ["| goal | case | measured | |", "|---|---|---:|---|"]
+    for name, *_ in NETWORKS:
+        t = {r["engine"]: r["seconds"] for r in engines if r["network"] == name}
+        ratio = t["lecturelib"] / t["numpy (by hand)"]
+        out.append(
+            f"| within 1.5x of numpy by hand | {name} | {ratio:.2f}x | {mark(ratio <= 1.5)} |"
+        )
+        if "micrograd" in t:
+            speedup = t["micrograd"] / t["lecturelib"]
+            out.append(
+                f"| at least 100x faster than micrograd | {name} | {speedup:,.0f}x | "
+                f"{mark(speedup >= 100)} |"
+            )
+    for target, activation in sorted({(r["target"], r["activation"]) for r in fits}):
+        ours = next(
+            r
+            for r in fits
+            if (r["target"], r["activation"]) == (target, activation)
+            and r["fitter"].startswith("lecturelib")
+        )
+        theirs = next(
+            r
+            for r in fits
+            if (r["target"], r["activation"]) == (target, activation)
+            and r["fitter"].startswith("scikit")
+        )
+        case = f"{_cell(target)}, {activation}"
+        better = ours["median_mse"] <= theirs["median_mse"]
+        quick = ours["median_ms"] <= theirs["median_ms"] / 3
+        out.append(
+            f"| fit: MSE no worse than scikit-learn's | {case} | "
+            f"{ours['median_mse']:.1e} vs {theirs['median_mse']:.1e} | {mark(better)} |"
+        )
+        out.append(
+            f"| fit: at most 1/3 of scikit-learn's time | {case} | "
+            f"{ours['median_ms']:.1f} vs {theirs['median_ms']:.1f} ms | {mark(quick)} |"
+        )
+    if series is not None:
+        out.append(
+            f"| whole series under 60 s | {series['notebooks']} notebooks | "
+            f"{series['seconds']:.1f} s | {mark(series['seconds'] < 60 and series['ok'])} |"
+        )
+    if latency is not None:
+        for r in latency:
+            ok = r["median_ms"] < 150 and r["worst_ms"] < 400
+            out.append(
+                f"| explorer: median < 150 ms, worst < 400 ms | {r['notebook']} | "
+                f"{r['median_ms']:.0f} / {r['worst_ms']:.0f} ms | {mark(ok)} |"
+            )
     return out
 
 
@@ -145,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             *latency_table(latency),
             "",
         ]
+    lines += ["## Goals", "", *goals(engines, fits, series, latency), ""]
     RESULTS.write_text("\n".join(lines))
     print(f"wrote {RESULTS}")
     return 0
