@@ -48,6 +48,7 @@ __all__ = [
     "l2_penalty",
     "log",
     "mean",
+    "mse",
     "relu",
     "sigmoid",
     "softmax",
@@ -163,8 +164,9 @@ class Node:
         """
         if not node.needs_grad:
             return
-        if partial.shape != node.value.shape:
-            partial = _unbroadcast(partial, node.value.shape)
+        shape = node.value.shape
+        if partial.shape != shape:
+            partial = _unbroadcast(partial, shape)
         if type(partial) is not np.ndarray:  # numpy turns 0-d results into scalars
             partial = np.asarray(partial, dtype=np.float64)
         node.grad = partial if node.grad is None else node.grad + partial
@@ -480,13 +482,14 @@ class Affine(Node):
 
     def forward(self) -> None:
         x, M, c = self.inputs
-        if M.value.ndim != 2 or x.value.ndim not in (1, 2) or x.value.shape[-1] != M.value.shape[1]:
+        xv, Mv = x.value, M.value
+        if Mv.ndim != 2 or not 1 <= xv.ndim <= 2 or xv.shape[-1] != Mv.shape[1]:
             raise ValueError(
                 f"node {self.name!r}: affine needs x of shape (n, p) or (p,) and M of shape "
-                f"(m, p), but {x.name!r} has shape {x.value.shape} and {M.name!r} has shape "
-                f"{M.value.shape}"
+                f"(m, p), but {x.name!r} has shape {xv.shape} and {M.name!r} has shape "
+                f"{Mv.shape}"
             )
-        self.value = x.value @ M.value.T + c.value
+        self.value = xv @ Mv.T + c.value
 
     def backward(self) -> None:
         x, M, c = self.inputs
@@ -496,7 +499,8 @@ class Affine(Node):
         if M.needs_grad:
             self._pass_back(M, np.outer(g, x.value) if g.ndim == 1 else g.T @ x.value)
         if c.needs_grad:
-            self._pass_back(c, g)
+            # A bias of shape (m,) was added to every row: its partial is the column sum.
+            self._pass_back(c, g.sum(axis=0) if g.ndim == 2 and c.value.ndim == 1 else g)
 
 
 class Sum(Node):
@@ -737,6 +741,34 @@ class CrossEntropy(Node):
         self._pass_back(labels, np.zeros_like(labels.value))
 
 
+class MeanSquaredError(Node):
+    """``J = (1/n) sum_i (y_i - f_i)^2`` over all entries (slide "Finding the best hypothesis").
+
+    One node for the residual, its square and the mean (the slides' ``r``, ``l`` and the
+    average over the training set), so a training loop pays for one node, not three.
+    Local derivatives: ``dJ/df = -2 (y - f) / n`` and ``dJ/dy = 2 (y - f) / n``.
+    """
+
+    op = "mse"
+    __slots__ = ("_r",)
+
+    def forward(self) -> None:
+        y, f = self.inputs
+        r = y.value - f.value
+        if r.size == 0:
+            raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
+        self._r = r
+        self.value = np.asarray(np.dot(r.ravel(), r.ravel()) / r.size)
+
+    def backward(self) -> None:
+        y, f = self.inputs
+        scale = 2.0 * float(self.grad) / self._r.size
+        if f.needs_grad:
+            self._pass_back(f, self._r * -scale)
+        if y.needs_grad:
+            self._pass_back(y, self._r * scale)
+
+
 class L2Penalty(Node):
     """The regularisation node ``R = lambda w^T w`` (slide "Example: Ridge Regression").
 
@@ -822,6 +854,11 @@ def softmax(a: Any, axis: int = -1, name: str | None = None) -> Node:
 def cross_entropy(logits: Any, labels: Any, name: str | None = None) -> Node:
     """Mean cross-entropy of integer ``labels`` under ``softmax(logits)`` (stable)."""
     return CrossEntropy(logits, labels, name=name)
+
+
+def mse(y: Any, f: Any, name: str | None = None) -> Node:
+    """Mean squared error ``mean((y - f)^2)`` as one node."""
+    return MeanSquaredError(y, f, name=name)
 
 
 def l2_penalty(w: Any, lam: float, name: str | None = None) -> Node:
@@ -1002,7 +1039,7 @@ class Graph:
             )
         if Graph._configured is not self:
             self._configure()
-        objective.grad = np.ones_like(objective.value)
+        objective.grad = np.ones(objective.value.shape)
         for node in self._reverse:
             if node.grad is None:  # no path from the objective carries a gradient here
                 node.grad = np.zeros_like(node.value)

@@ -204,17 +204,17 @@ class MLP:
     def loss_graph(self, loss: str = "mse") -> Graph:
         """The graph of the training objective: inputs ``X`` and ``y``, objective ``J``.
 
-        ``"mse"``: ``J = mean((y - f(X))^2)``; ``"cross_entropy"``: ``J = -(1/n) sum_i log
-        Softmax(f(x_i))_{y_i}``. Built with ``data_grads=False``: backward computes the
-        partials of every parameter and hidden node, not of the data ``X`` and ``y``.
+        ``"mse"``: ``J = mean((y - f(X))^2)``, one :func:`~lecturelib.autodiff.mse` node
+        (the slides' ``r``, ``l`` and average in one, for speed); ``"cross_entropy"``:
+        ``J = -(1/n) sum_i log Softmax(f(x_i))_{y_i}``. Built with ``data_grads=False``:
+        backward computes the partials of every parameter and hidden node, not of the data.
         """
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
         if loss not in self._loss_graphs:
             y = Input("y")
             if loss == "mse":
-                r = ad.Sub(y, self._output, name="r")
-                J = ad.mean(ad.square(r, name="l"), name="J")
+                J = ad.mse(y, self._output, name="J")
             else:
                 J = ad.cross_entropy(self._output, y, name="J")
             self._loss_graphs[loss] = Graph(J, data_grads=False)

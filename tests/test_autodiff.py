@@ -45,6 +45,7 @@ UNARY = {
 }
 
 BINARY = {
+    "mse": lambda a, b: ad.mse(a, b),
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
     "mul": lambda a, b: a * b,

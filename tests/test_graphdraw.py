@@ -69,7 +69,8 @@ def test_mlp_graph_layers() -> None:
     g = MLP([1, 3, 1]).loss_graph("mse")
     layout = graph_layout(g)
     names = {n.name: layout.layers[n] for n in g.nodes}
-    assert names["a1"] < names["h1"] < names["f"] < names["r"] < names["l"] < names["J"]
+    assert names["X"] < names["a1"] < names["h1"] < names["f"] < names["J"]
+    assert names["y"] == names["J"] - 1  # data sits just left of its first use
 
 
 def test_draw_needs_passes_first() -> None:

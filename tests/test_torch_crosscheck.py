@@ -37,6 +37,7 @@ BINARY = {
     "mul": (lambda a, b: a * b, lambda a, b: a * b),
     "div": (lambda a, b: a / b, lambda a, b: a / b),
     "matmul": (lambda a, b: a @ b, lambda a, b: a @ b),
+    "mse": (lambda a, b: ad.mse(a, b), lambda a, b: ((a - b) ** 2).mean()),
 }
 
 
