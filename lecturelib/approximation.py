@@ -21,7 +21,6 @@ reference numbers were measured on (best training MSE about 2e-10 with tanh).
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +55,6 @@ __all__ = [
     "mse_rows",
     "mse_text",
     "network",
-    "single_thread_blas",
     "target_values",
     "train_from",
 ]
@@ -301,20 +299,6 @@ def mse_text(value: float, floor: float = 1e-6) -> str:
 # ------------------------------------------------------------------------------------------
 # Fitting with lecturelib.mlp.MLP.fit
 # ------------------------------------------------------------------------------------------
-def single_thread_blas() -> contextlib.AbstractContextManager[Any]:
-    """Run BLAS on one thread (if ``threadpoolctl`` is installed; otherwise do nothing).
-
-    This network's matrices are tiny (50 x 3): threads cannot help, and on a busy machine
-    (more runnable processes than cores) OpenBLAS's waiting threads made each fit 5 to 20
-    times slower in our measurements.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
 @dataclass
 class Fit:
     """A fitted network: its parameters, training MSE and how training went."""
@@ -354,8 +338,7 @@ def fit_target(
     activation = _check_activation(activation)
     x, y = bishop_data(target)
     net = MLP([1, 3, 1], activation=activation, seed=seed)
-    with single_thread_blas():
-        history = net.fit(x, y, restarts=restarts, seed=seed, progress=progress)
+    history = net.fit(x, y, restarts=restarts, seed=seed, progress=progress)
     params = Params.from_mlp(net)
     return Fit(
         target, activation, params, mse(params, target, activation), history.steps, history.seed
@@ -383,11 +366,10 @@ def fit_all(
         delay=0 if progress else 2.0,
         leave=False,
     )
-    with single_thread_blas():
-        for target, activation in bar:
-            fits[(target, activation)] = fit_target(
-                target, activation, restarts=restarts, seed=seed, progress=False
-            )
+    for target, activation in bar:
+        fits[(target, activation)] = fit_target(
+            target, activation, restarts=restarts, seed=seed, progress=False
+        )
     return fits
 
 
@@ -522,7 +504,7 @@ def train_from(
 
     theta = net.theta
     if steps > 0:
-        with single_thread_blas(), np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
             result = minimize(
                 objective,
                 theta,
