@@ -172,6 +172,7 @@ class ExplorerView:
     sliders: list[float]
     readout: str
     image_src: str
+    dropdowns: list[str]  # the label each dropdown shows
 
 
 def wait_for_explorer(page, index: int, sliders: int, timeout: float = 30_000) -> None:
@@ -215,15 +216,31 @@ def read_explorer(page, index: int) -> ExplorerView:
             const readouts = [...box.querySelectorAll('.widget-slider .widget-readout')];
             const img = box.querySelector('.lecturelib-figure');
             const readout = box.querySelector('.lecturelib-readout pre');
+            const selects = [...box.querySelectorAll('.widget-dropdown select')];
             return {
                 sliders: readouts.map(r => parseFloat(r.innerText.replace('\u2212', '-'))),
                 readout: readout ? readout.innerText : '',
                 image: img ? img.getAttribute('src') || '' : '',
+                dropdowns: selects.map(
+                    s => s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text),
             };
         }""",
         index,
     )
-    return ExplorerView(data["sliders"], data["readout"], data["image"])
+    return ExplorerView(data["sliders"], data["readout"], data["image"], data["dropdowns"])
+
+
+def press_dropdown(page, index: int, dropdown: int) -> None:
+    """Choose the next option of one dropdown of one explorer, as a student would."""
+    select = (
+        page.locator(".lecturelib-explorer")
+        .nth(index)
+        .locator(".widget-dropdown select")
+        .nth(dropdown)
+    )
+    current = select.evaluate("s => s.selectedIndex")
+    count = select.evaluate("s => s.options.length")
+    select.select_option(index=(current + 1) % count)
 
 
 def press_slider(page, index: int, slider: int, key: str = "ArrowRight") -> float:

@@ -13,6 +13,7 @@ from .lab import (
     error_outputs,
     explorer_count,
     open_notebook,
+    press_dropdown,
     press_slider,
     read_explorer,
     run_all,
@@ -61,16 +62,19 @@ def _run_and_check(name: str, lab_server, page) -> None:
         python = factory()
         wait_for_explorer(page, index, len(_slider_names(python)))
         before = read_explorer(page, index)
-        python.set(**slider_values(python, before.sliders))
+        python.set(**shown_values(python, before))
         assert same_numbers(before.readout, python.text), "the page shows other numbers"
-        if main_slider is None:  # an explorer driven by dropdowns only
-            continue
-        press_slider(page, index, main_slider, "ArrowRight")
+        if main_slider is None:  # an explorer of dropdowns only: move the first one
+            press_dropdown(page, index, 0)
+        else:
+            press_slider(page, index, main_slider, "ArrowRight")
         after = settle(page, index, before.readout)
-        assert after.sliders != before.sliders, "the slider did not move"
+        assert (after.sliders, after.dropdowns) != (before.sliders, before.dropdowns), (
+            "the control did not move"
+        )
         assert after.image_src != before.image_src, "the figure did not change"
         assert after.readout != before.readout, "the numbers did not change"
-        python.set(**slider_values(python, after.sliders))
+        python.set(**shown_values(python, after))
         assert same_numbers(after.readout, python.text), "the page shows other numbers"
     page.screenshot(path=str(SCREENSHOTS / f"{name.removesuffix('.ipynb')}.png"), full_page=True)
     assert error_outputs(page) == []
@@ -100,6 +104,18 @@ SLIDERS = ("FloatSlider", "IntSlider", "FloatLogSlider", "SelectionSlider")
 
 def _slider_names(explorer) -> list[str]:
     return [n for n, c in explorer.controls.items() if type(c).__name__ in SLIDERS]
+
+
+def shown_values(explorer, view) -> dict[str, object]:
+    """The values of all sliders and dropdowns the page shows, by control name."""
+    values = slider_values(explorer, view.sliders)
+    names = [n for n, c in explorer.controls.items() if type(c).__name__ == "Dropdown"]
+    assert len(names) == len(view.dropdowns), f"the page shows {view.dropdowns}, not {names}"
+    for name, label in zip(names, view.dropdowns, strict=True):
+        control = explorer.controls[name]
+        label = label.replace("\xa0", " ")  # the page shows spaces as no-break spaces
+        values[name] = control._options_values[list(control._options_labels).index(label)]
+    return values
 
 
 def slider_values(explorer, shown: list[float]) -> dict[str, object]:
