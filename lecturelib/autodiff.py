@@ -922,6 +922,10 @@ class Graph:
         All nodes in topological order (the objective last).
     inputs, params:
         Dicts name -> node of the :class:`Input` and :class:`Param` leaves.
+
+    Values live on the nodes. Two graphs that share nodes (an MLP's prediction and loss
+    graphs do) overwrite each other's values, so call :meth:`backward` right after the
+    :meth:`forward` of the same graph.
     """
 
     _configured: Graph | None = None  # the graph whose needs_grad flags the nodes carry
