@@ -461,14 +461,14 @@ class TrainResult:
     steps: int
 
 
-def _bounds() -> list[tuple[float, float]]:
-    """L-BFGS-B bounds in ``MLP.theta`` order: W1 (v), b1 (b), W2 (w), b2 (w0)."""
-    return (
-        [SLIDER_RANGES["v"]] * 3
-        + [SLIDER_RANGES["b"]] * 3
-        + [SLIDER_RANGES["w"]] * 3
-        + [SLIDER_RANGES["w0"]]
-    )
+def _bounds() -> dict[str, tuple[float, float]]:
+    """The sliders' ranges as ``MLP.fit`` bounds: W1 (v), b1 (b), W2 (w), b2 (w0)."""
+    return {
+        "W1": SLIDER_RANGES["v"],
+        "b1": SLIDER_RANGES["b"],
+        "W2": SLIDER_RANGES["w"],
+        "b2": SLIDER_RANGES["w0"],
+    }
 
 
 def train_from(
@@ -476,12 +476,10 @@ def train_from(
 ) -> TrainResult:
     """Train the network from ``params`` (the sliders' values) and return the result.
 
-    The same L-BFGS as ``MLP.fit`` with the gradient from backprop (``MLP.loss_and_grad``),
-    but kept inside the sliders' ranges (L-BFGS-B with bounds) so the sliders can show the
-    result exactly. Starting points outside the ranges are clipped first. Deterministic.
+    ``MLP.fit``'s L-BFGS with the gradient from backprop, kept inside the sliders' ranges
+    (``bounds``) so the sliders can show the result exactly. Starting points outside the
+    ranges are clipped first. Deterministic.
     """
-    from scipy.optimize import minimize
-
     if not isinstance(params, Params):
         raise TypeError(f"params must be a Params, got {type(params).__name__}")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
@@ -491,36 +489,12 @@ def train_from(
     start = params.clipped()
     x, y = bishop_data(target)
     net = start.to_mlp(activation)
-    n_steps = 0
-
-    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        net.theta = theta
-        loss, grads = net.loss_and_grad(x, y)
-        return loss, np.concatenate([grads[name].ravel() for name in net.params])
-
-    def count(_: Any) -> None:
-        nonlocal n_steps
-        n_steps += 1
-
-    theta = net.theta
-    if steps > 0:
-        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-            result = minimize(
-                objective,
-                theta,
-                jac=True,
-                method="L-BFGS-B",
-                bounds=_bounds(),
-                callback=count,
-                options={"maxiter": steps, "ftol": 1e-15, "gtol": 1e-12, "maxcor": 20},
-            )
-        theta = result.x
-    net.theta = theta
+    history = net.fit(x, y, optimizer="lbfgs", steps=steps, bounds=_bounds(), progress=False)
     trained = Params.from_mlp(net).clipped()
     return TrainResult(
         start=start,
         params=trained,
         mse_before=mse(start, target, activation),
         mse_after=mse(trained, target, activation),
-        steps=n_steps,
+        steps=history.steps,
     )

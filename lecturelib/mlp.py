@@ -274,6 +274,7 @@ class MLP:
         tol: float | None = None,
         seed: int | None = None,
         progress: bool | None = None,
+        bounds: Mapping[str, tuple[float, float]] | None = None,
     ) -> History:
         """Fit the parameters to ``(X, y)`` by minimising the objective; return the history.
 
@@ -282,6 +283,7 @@ class MLP:
         ``clip``. With ``restarts=k`` the network is trained from ``k`` random
         initialisations (seeds ``seed, seed+1, ...``) and keeps the best ("rerun with a
         different initialization"); the first run starts from the current parameters.
+        ``bounds={"W1": (-10, 10), ...}`` keeps parameters in a box (L-BFGS only).
         """
         graph = self.loss_graph(loss)
         feeds = self._feeds(X, y, loss)
@@ -309,6 +311,7 @@ class MLP:
                 tol=tol,
                 seed=base + i,
                 progress=progress,
+                bounds=bounds,
             )
             history.seed = base + i
             score = history.final

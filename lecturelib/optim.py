@@ -262,6 +262,7 @@ def train(
     seed: int = 0,
     progress: bool | None = None,
     callback: Callable[[int, float], bool | None] | None = None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> History:
     """Minimise ``graph``'s objective over its :class:`Param` nodes.
 
@@ -290,6 +291,9 @@ def train(
         ``None`` shows a progress bar only if training runs longer than 2 s.
     callback:
         Called as ``callback(step, loss)`` after each step; returning ``True`` stops training.
+    bounds:
+        For ``"lbfgs"`` only: ``{param name: (low, high)}`` keeps those parameters' entries
+        in the box (L-BFGS-B), e.g. inside the range a slider can show.
     """
     if not isinstance(graph, Graph):
         raise TypeError(f"train: graph must be a Graph, got {type(graph).__name__}")
@@ -301,7 +305,9 @@ def train(
     if optimizer == "lbfgs":
         if batch_size is not None:
             raise ValueError("train: L-BFGS works on the full batch; leave batch_size=None")
-        return _train_lbfgs(graph, feeds, steps, tol, progress, callback)
+        return _train_lbfgs(graph, feeds, steps, tol, progress, callback, bounds)
+    if bounds is not None:
+        raise ValueError("train: bounds work with optimizer='lbfgs' only")
     params = list(graph.params.values())
     opt = (
         optimizer
@@ -368,11 +374,21 @@ def _train_lbfgs(
     tol: float | None,
     progress: bool | None,
     callback: Callable[[int, float], bool | None] | None,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> History:
     """Full-batch L-BFGS (``scipy.optimize.minimize(method="L-BFGS-B")``) on the graph."""
     from scipy.optimize import minimize
 
     params = list(graph.params.values())
+    box = None
+    if bounds is not None:
+        unknown = set(bounds) - set(graph.params)
+        if unknown:
+            raise ValueError(
+                f"train: bounds name unknown parameters {sorted(unknown)}; "
+                f"the graph's are {list(graph.params)}"
+            )
+        box = [bounds.get(p.name, (None, None)) for p in params for _ in range(p.value.size)]
     # One flat buffer; every Param's value is a view into it, so setting theta is one copy.
     buffer = np.concatenate([p.value.ravel() for p in params])
     start = 0
@@ -413,6 +429,7 @@ def _train_lbfgs(
                 theta0,
                 jac=True,
                 method="L-BFGS-B",
+                bounds=box,
                 callback=record,
                 options={"maxiter": steps, "ftol": 1e-15, "gtol": 1e-12, "maxcor": 20},
             )

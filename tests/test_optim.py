@@ -141,3 +141,13 @@ def test_negative_objectives_train_and_callback_can_stop() -> None:
     w.value = [1.0]
     stopped = train(graph, {}, optimizer="gd", lr=0.1, steps=200, callback=lambda t, j: t >= 3)
     assert stopped.steps == 3 and not stopped.diverged
+
+
+def test_lbfgs_bounds_keep_parameters_in_the_box() -> None:
+    graph, w = _quadratic()  # unconstrained minimum at w = (3, 3)
+    train(graph, {}, optimizer="lbfgs", steps=100, bounds={"w": (-1.0, 2.0)})
+    np.testing.assert_allclose(w.value, [2.0, 2.0])
+    with pytest.raises(ValueError, match="bounds name unknown parameters"):
+        train(graph, {}, optimizer="lbfgs", bounds={"v": (0.0, 1.0)})
+    with pytest.raises(ValueError, match="bounds work with optimizer='lbfgs' only"):
+        train(graph, {}, optimizer="adam", bounds={"w": (0.0, 1.0)})
