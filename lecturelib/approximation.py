@@ -329,7 +329,7 @@ def fit_target(
     seed: int = 0,
     progress: bool | None = False,
 ) -> Fit:
-    """Fit ``MLP([1, 3, 1])`` to ``target`` with the default ``MLP.fit`` (L-BFGS).
+    """Fit ``MLP([1, 3, 1])`` to ``target`` with the default ``MLP.fit`` (Levenberg-Marquardt).
 
     With ``restarts=k`` the best of ``k`` random initialisations (seeds ``seed, ...,
     seed + k - 1``) is kept: the slides' "rerun with a different initialization". One start

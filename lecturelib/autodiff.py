@@ -59,6 +59,8 @@ __all__ = [
 ]
 
 _ids = itertools.count()
+_ONE = np.ones(())  # dJ/dJ, the seed of every backward pass
+_ONE.flags.writeable = False
 
 
 # --------------------------------------------------------------------------------------
@@ -164,12 +166,14 @@ class Node:
         """
         if not node.needs_grad:
             return
-        shape = node.value.shape
-        if partial.shape != shape:
-            partial = _unbroadcast(partial, shape)
+        if partial.shape != node.value.shape:
+            partial = _unbroadcast(partial, node.value.shape)
         if type(partial) is not np.ndarray:  # numpy turns 0-d results into scalars
             partial = np.asarray(partial, dtype=np.float64)
-        node.grad = partial if node.grad is None else node.grad + partial
+        if node.grad is None:
+            node.grad = partial
+        else:
+            node.grad = node.grad + partial
 
     # Display --------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -478,7 +482,7 @@ class Affine(Node):
     """
 
     op = "affine"
-    __slots__ = ()
+    __slots__ = ("_ones",)
 
     def forward(self) -> None:
         x, M, c = self.inputs
@@ -489,18 +493,27 @@ class Affine(Node):
                 f"(m, p), but {x.name!r} has shape {xv.shape} and {M.name!r} has shape "
                 f"{Mv.shape}"
             )
-        self.value = xv @ Mv.T + c.value
+        # np.dot rather than @: the same BLAS product with less per-call overhead, which
+        # is most of the cost for the slides' small networks.
+        self.value = np.dot(xv, Mv.T) + c.value
 
     def backward(self) -> None:
         x, M, c = self.inputs
         g = self.grad
         if x.needs_grad:
-            self._pass_back(x, g @ M.value)
+            self._pass_back(x, np.dot(g, M.value))
         if M.needs_grad:
-            self._pass_back(M, np.outer(g, x.value) if g.ndim == 1 else g.T @ x.value)
+            self._pass_back(M, np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value))
         if c.needs_grad:
-            # A bias of shape (m,) was added to every row: its partial is the column sum.
-            self._pass_back(c, g.sum(axis=0) if g.ndim == 2 and c.value.ndim == 1 else g)
+            # A bias of shape (m,) was added to every row: its partial is the column sum,
+            # computed as (1, ..., 1) g (a BLAS product: faster than g.sum(axis=0)).
+            if g.ndim == 2 and c.value.ndim == 1:
+                ones = getattr(self, "_ones", None)
+                if ones is None or ones.shape[0] != g.shape[0]:
+                    ones = self._ones = np.ones(g.shape[0])
+                self._pass_back(c, np.dot(ones, g))
+            else:
+                self._pass_back(c, g)
 
 
 class Sum(Node):
@@ -758,7 +771,7 @@ class MeanSquaredError(Node):
         if r.size == 0:
             raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
         self._r = r
-        self.value = np.asarray(np.dot(r.ravel(), r.ravel()) / r.size)
+        self.value = np.asarray(np.vdot(r, r) / r.size)
 
     def backward(self) -> None:
         y, f = self.inputs
@@ -946,6 +959,7 @@ class Graph:
                 table = self.inputs if isinstance(node, Input) else self.params
                 table[node.name] = node
         self._input_names = set(self.inputs)
+        self._param_items = list(self.params.items())
         self._computing = [n for n in self.nodes if not isinstance(n, (Input, Param, Constant))]
         # Which nodes need a gradient: parameters, (optionally) data, and every node that
         # depends on one of them.
@@ -962,6 +976,8 @@ class Graph:
         self._leaves = [n for n in self.nodes if not n.inputs and self._needs[id(n)]]
         self._forward_done = False
         self._grads: dict[str, np.ndarray] | None = None
+        self._seed: Any = None
+        self._backward_done = False
         self._configure()
 
     def _configure(self) -> None:
@@ -1020,38 +1036,73 @@ class Graph:
                     f"node {node.name!r} ({node.op}) cannot combine its inputs {shapes}: {error}"
                 ) from None
         self._forward_done = True
+        self._backward_done = False
         self._grads = None
         value = self.objective.value
         return float(value) if value.ndim == 0 else value
 
-    def backward(self) -> dict[str, np.ndarray]:
+    def backward(self, seed: Any = None, *, param_grads: bool = True) -> dict[str, np.ndarray]:
         """Backward pass: fill every node's ``grad`` with dJ/d(node); return the params' grads.
 
         Nodes are visited in reverse topological order; each node's ``grad`` already holds
         the sum of the partials from all its children when it is visited. Calling it again
         without a new forward pass returns the same gradients (never doubled).
+
+        ``seed`` starts the pass at a non-scalar objective: it is ``dS/d(objective)`` for
+        some scalar ``S`` of the objective, and every ``grad`` becomes ``dS/d(node)``. With
+        ``seed`` all ones, the grads are those of the sum of the objective's entries: for
+        an MLP's outputs over a batch, the per-example deltas of the backprop algorithm.
+        ``param_grads=False`` leaves the parameters' ``grad`` at ``None`` and skips their
+        work, for callers that want only those deltas (:meth:`lecturelib.mlp.MLP.jacobian`);
+        it then returns an empty dict.
         """
         if not self._forward_done:
             raise RuntimeError("backward() needs a forward pass first: call forward(...) before")
-        if self._grads is not None:
-            return self._grads
         objective = self.objective
-        if objective.value.size != 1:
-            raise ValueError(
-                f"backward() needs a scalar objective, but {objective.name!r} has shape "
-                f"{objective.value.shape}; reduce it first (e.g. with mean or sum)"
-            )
+        if seed is None:
+            if self._grads is not None:
+                return self._grads
+            if objective.value.size != 1:
+                raise ValueError(
+                    f"backward() needs a scalar objective, but {objective.name!r} has shape "
+                    f"{objective.value.shape}; reduce it first (e.g. with mean or sum) or "
+                    "pass seed=dS/d(objective) of that shape"
+                )
+            start = np.ones(objective.value.shape) if objective.value.ndim else _ONE
+        else:
+            start = seed if seed is self._seed else _as_array(seed, "backward()'s seed")
+            self._seed = seed  # checked once: an array used again need not be checked again
+            if start.shape != objective.value.shape:
+                raise ValueError(
+                    f"backward(seed=...) needs a seed of the objective {objective.name!r}'s "
+                    f"shape {objective.value.shape}, got shape {start.shape}"
+                )
+        if self._backward_done:  # a second backward pass after one forward: start afresh
+            for node in self.nodes:
+                node.grad = None
         if Graph._configured is not self:
             self._configure()
-        objective.grad = np.ones(objective.value.shape)
-        for node in self._reverse:
-            if node.grad is None:  # no path from the objective carries a gradient here
-                node.grad = np.zeros_like(node.value)
-            node.backward()
+        if not param_grads:
+            for _, p in self._param_items:
+                p.needs_grad = False
+        objective.grad = start
+        self._backward_done = True
+        try:
+            for node in self._reverse:
+                if node.grad is None:  # no path from the objective carries a gradient here
+                    node.grad = np.zeros_like(node.value)
+                node.backward()
+        finally:
+            if not param_grads:
+                for _, p in self._param_items:
+                    p.needs_grad = True
+        if not param_grads:
+            self._grads = None
+            return {}
         for node in self._leaves:
             if node.grad is None:
                 node.grad = np.zeros_like(node.value)
-        self._grads = {name: p.grad for name, p in self.params.items()}
+        self._grads = {name: p.grad for name, p in self._param_items}
         return self._grads
 
     def values(self) -> dict[str, np.ndarray]:

@@ -345,7 +345,15 @@ def compare_restaurant_models(
     mu, sd = float(ytr.mean()), float(ytr.std())
     for k in hidden:
         net = MLP([Xtr.shape[1], k, 1], activation="tanh", seed=seed)
-        net.fit(Xtr, (ytr - mu) / sd, steps=300, restarts=3, seed=seed, progress=False)
+        net.fit(
+            Xtr,
+            (ytr - mu) / sd,
+            optimizer="lbfgs",
+            steps=300,
+            restarts=3,
+            seed=seed,
+            progress=False,
+        )
         results.append(
             ModelResult(
                 f"(c) MLP, {k} learned features",

@@ -12,6 +12,10 @@ trained by maximising the log-likelihood (slide "Nonlinear Generalization of Mul
 Logistic Regression"), i.e. minimising the cross-entropy.
 
 All gradients come from :mod:`lecturelib.autodiff`: there is no hand-written backprop here.
+Even the Jacobian (one gradient per example, for Levenberg-Marquardt) is read off one
+backward pass: the partials at each affine node ``a_j`` are the backprop algorithm's
+per-example deltas, and ``df(x_i)/dW_j`` is the outer product of ``delta_j(x_i)`` with
+the layer's input (slide "The backpropagation algorithm").
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import numpy as np
 
 from lecturelib import autodiff as ad
 from lecturelib.autodiff import Graph, Input, Node, Param
-from lecturelib.optim import History, train
+from lecturelib.optim import OPTIMIZERS, History, levenberg_marquardt, train
 
 __all__ = ["ACTIVATIONS", "MLP"]
 
@@ -37,6 +41,10 @@ ACTIVATIONS: dict[str, Callable[..., Node] | None] = {
 }
 
 LOSSES = ("mse", "cross_entropy")
+
+#: The default optimiser uses Levenberg-Marquardt for the MSE up to this many parameters
+#: (it solves a linear system of this size each step); L-BFGS above it.
+LM_MAX_PARAMS = 500
 
 
 class MLP:
@@ -86,8 +94,10 @@ class MLP:
         sigma = ACTIVATIONS[activation]
         layer: Node = self._X
         self._hidden: list[Node] = []
+        self._affines: list[Node] = []
         for j in range(1, self.n_layers + 1):
             a = ad.affine(layer, self._params[f"W{j}"], self._params[f"b{j}"], name=f"a{j}")
+            self._affines.append(a)
             if j == self.n_layers:
                 layer = a
             else:
@@ -97,6 +107,7 @@ class MLP:
         self._output.name = "f"
         self._predict_graph = Graph(self._output, data_grads=False)
         self._loss_graphs: dict[str, Graph] = {}
+        self._jacobian_plan: tuple[np.ndarray, list[Any]] | None = None
 
     # --------------------------------------------------------------------------------
     # Parameters
@@ -153,8 +164,9 @@ class MLP:
             fan_in = self.sizes[j - 1]
             W = self._params[f"W{j}"]
             b = self._params[f"b{j}"]
-            W.value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=W.value.shape)
-            b.value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=b.value.shape)
+            # Drawn here, so finite and of the right shape: set without the checks.
+            W._value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=W.value.shape)
+            b._value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=b.value.shape)
 
     def __repr__(self) -> str:
         return f"MLP({self.sizes}, activation={self.activation!r}, {self.n_params} parameters)"
@@ -197,6 +209,71 @@ class MLP:
         """Each hidden layer's outputs ``h^(j)(x)``, shapes ``(n, m_j)``: the learned features."""
         self._predict_graph.forward(X=self._check_X(X))
         return [h.value.copy() for h in self._hidden]
+
+    def jacobian(self, X: Any) -> np.ndarray:
+        """``d f(x_i) / d theta`` for every example: shape ``(n, n_params)`` (``(n, k,
+        n_params)`` for ``k`` outputs), columns in the order of :attr:`theta`.
+
+        One backward pass of ``sum_i f(x_i)`` per output: since examples do not interact,
+        the partial at each affine node ``a_j`` is, row by row, the per-example delta of the
+        backprop algorithm, and ``df(x_i)/dW_j = delta_j(x_i) z_{j-1}(x_i)^T`` where
+        ``z_{j-1}`` is the layer's input (``df(x_i)/db_j = delta_j(x_i)``).
+        """
+        X = self._check_X(X)
+        self._predict_graph.forward(X=X)
+        return self._jacobian_at_last_forward(self._output_seeds(X.shape[0])).copy()
+
+    def _output_seeds(self, n: int) -> list[np.ndarray]:
+        """One backward seed per output ``c``: ones in column ``c``, zeros elsewhere."""
+        k = self.sizes[-1]
+        seeds = [np.zeros((n, k)) for _ in range(k)]
+        for c, seed in enumerate(seeds):
+            seed[:, c] = 1.0
+        return seeds
+
+    def _jacobian_at_last_forward(self, seeds: list[np.ndarray]) -> np.ndarray:
+        """The Jacobian at the prediction graph's last forward pass, one backward per seed."""
+        graph = self._predict_graph
+        if len(seeds) == 1:
+            graph.backward(seeds[0], param_grads=False)
+            return self._jacobian_rows()
+        n = seeds[0].shape[0]
+        out = np.empty((n, len(seeds), self.n_params))
+        for c, seed in enumerate(seeds):
+            graph.backward(seed, param_grads=False)
+            out[:, c, :] = self._jacobian_rows()
+        return out
+
+    def _jacobian_rows(self) -> np.ndarray:
+        """Assemble ``df(x_i)/dtheta`` from the deltas left by the last backward pass.
+
+        Written into a buffer that is reused while the number of examples stays the same
+        (copy the result to keep it).
+        """
+        n = self._affines[0].grad.shape[0]
+        if self._jacobian_plan is None or self._jacobian_plan[0].shape[0] != n:
+            J = np.empty((n, self.n_params))
+            blocks, start = [], 0
+            for a in self._affines:
+                m, p = a.inputs[1].value.shape
+                # A view into J; 2-D when one side is a single unit (faster products).
+                W_block = J[:, start : start + m * p]
+                if m > 1 and p > 1:
+                    W_block = W_block.reshape(n, m, p)
+                assert np.shares_memory(W_block, J)
+                b_block = J[:, start + m * p : start + m * p + m]
+                blocks.append((a, a.inputs[0], W_block, b_block, m > 1 and p > 1))
+                start += m * p + m
+            self._jacobian_plan = (J, blocks)
+        J, blocks = self._jacobian_plan
+        for a, z, W_block, b_block, outer in blocks:
+            delta = a.grad  # (n, m): the per-example deltas
+            if outer:  # row i: the outer product delta_i z_i^T, flattened row-major like W
+                np.multiply(delta[:, :, None], z.value[:, None, :], out=W_block)
+            else:  # one unit in or out: the outer product is a broadcast product
+                np.multiply(delta, z.value, out=W_block)
+            b_block[...] = delta
+        return J
 
     # --------------------------------------------------------------------------------
     # Loss and training
@@ -265,27 +342,43 @@ class MLP:
         y: Any,
         *,
         loss: str = "mse",
-        optimizer: str = "lbfgs",
+        optimizer: str | None = None,
         lr: float | None = None,
         steps: int | None = None,
         batch_size: int | None = None,
         clip: float | None = None,
         restarts: int = 1,
         tol: float | None = None,
+        rtol: float = 1e-6,
         seed: int | None = None,
         progress: bool | None = None,
         bounds: Mapping[str, tuple[float, float]] | None = None,
     ) -> History:
         """Fit the parameters to ``(X, y)`` by minimising the objective; return the history.
 
-        The default, full-batch L-BFGS, fits the slides' small networks to high accuracy in
-        milliseconds; ``"gd"``, ``"sgd"``, ``"momentum"`` and ``"adam"`` take ``lr`` and
-        ``clip``. With ``restarts=k`` the network is trained from ``k`` random
-        initialisations (seeds ``seed, seed+1, ...``) and keeps the best ("rerun with a
-        different initialization"); the first run starts from the current parameters.
+        ``optimizer=None`` picks the best full-batch method for the job: Levenberg-Marquardt
+        (``"lm"``) for the mean squared error, which fits the slides' small networks to high
+        accuracy in a few milliseconds; L-BFGS (``"lbfgs"``) for the cross-entropy, for ReLU
+        units (their kinks break the smooth local model that Levenberg-Marquardt relies on:
+        it stalls where L-BFGS goes on), with ``bounds``, or above :data:`LM_MAX_PARAMS`
+        parameters. ``"gd"``, ``"sgd"``,
+        ``"momentum"`` and ``"adam"`` take ``lr`` and ``clip``. ``steps`` defaults to 200
+        for ``"lm"``, 500 for ``"lbfgs"`` and 3000 for the others.
+
+        With ``restarts=k`` the network is trained from ``k`` random initialisations (seeds
+        ``seed, seed+1, ...``) and keeps the best ("rerun with a different
+        initialization"); the first run starts from the current parameters.
         ``bounds={"W1": (-10, 10), ...}`` keeps parameters in a box (L-BFGS only).
+
+        Training stops when the optimiser has converged, after ``steps``, or once the
+        objective is at most ``tol``. For the MSE it also stops once the fit explains all
+        but a fraction ``rtol`` of the targets' variance (``MSE <= rtol * var(y)``, i.e.
+        ``R^2 >= 1 - rtol``): some targets, such as ``x^2`` with tanh units, are fitted
+        ever better by ever larger weights, and an optimiser would creep on for ever.
+        ``rtol=0`` fits as far as the optimiser gets.
         """
-        graph = self.loss_graph(loss)
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
         feeds = self._feeds(X, y, loss)
         if (
             isinstance(restarts, bool)
@@ -293,30 +386,91 @@ class MLP:
             or restarts < 1
         ):
             raise ValueError(f"restarts must be a whole number >= 1, got {restarts!r}")
+        if optimizer is None:
+            lm = loss == "mse" and bounds is None and batch_size is None
+            smooth = self.activation != "relu"  # LM's local model needs smooth residuals
+            optimizer = "lm" if lm and smooth and self.n_params <= LM_MAX_PARAMS else "lbfgs"
+        if not isinstance(optimizer, str) or optimizer not in ("lm", "lbfgs", *OPTIMIZERS):
+            raise ValueError(
+                f"unknown optimizer {optimizer!r}; choose one of lm, lbfgs, "
+                f"{', '.join(OPTIMIZERS)} (or None for the default)"
+            )
+        if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not rtol >= 0:
+            raise ValueError(f"rtol must be a number >= 0, got {rtol!r}")
+        if loss == "mse" and rtol > 0:
+            centred = feeds["y"] - feeds["y"].mean(axis=0)
+            floor = rtol * float(np.vdot(centred, centred)) / centred.size  # rtol var(y)
+            tol = floor if tol is None else max(tol, floor)
+        if optimizer == "lm":
+            if loss != "mse":
+                raise ValueError("optimizer='lm' (Levenberg-Marquardt) needs loss='mse'")
+            for name, given in (
+                ("batch_size", batch_size),
+                ("bounds", bounds),
+                ("lr", lr),
+                ("clip", clip),
+            ):
+                if given is not None:
+                    raise ValueError(f"optimizer='lm' works on the full batch and takes no {name}")
         if steps is None:
-            steps = 500 if optimizer == "lbfgs" else 3000
+            steps = {"lm": 200, "lbfgs": 500}.get(optimizer, 3000)
         base = self.seed if seed is None else seed
         best: tuple[float, np.ndarray, History] | None = None
         for i in range(restarts):
             if i > 0:
                 self.initialize(base + i)
-            history = train(
-                graph,
-                feeds,
-                optimizer=optimizer,
-                lr=lr,
-                steps=steps,
-                batch_size=batch_size,
-                clip=clip,
-                tol=tol,
-                seed=base + i,
-                progress=progress,
-                bounds=bounds,
-            )
+            if optimizer == "lm":
+                history = self._fit_lm(feeds, steps, tol, progress)
+            else:
+                history = train(
+                    self.loss_graph(loss),
+                    feeds,
+                    optimizer=optimizer,
+                    lr=lr,
+                    steps=steps,
+                    batch_size=batch_size,
+                    clip=clip,
+                    tol=tol,
+                    seed=base + i,
+                    progress=progress,
+                    bounds=bounds,
+                )
             history.seed = base + i
+            if restarts == 1:
+                return history
             score = history.final
             if best is None or score < best[0]:
                 best = (score, self.theta, history)
         assert best is not None
         self.theta = best[1]
         return best[2]
+
+    def _fit_lm(
+        self, feeds: dict[str, np.ndarray], steps: int, tol: float | None, progress: bool | None
+    ) -> History:
+        """Levenberg-Marquardt on the residuals ``f(x_i) - y_i``, Jacobian by backprop."""
+        X, y = feeds["X"], feeds["y"]
+        graph = self._predict_graph
+        seeds = self._output_seeds(X.shape[0])
+        params = list(self._params.values())
+        # One flat buffer; every Param's value is a view into it: setting theta is one copy.
+        buffer = self.theta
+        start = 0
+        for p in params:
+            p._value = buffer[start : start + p.value.size].reshape(p.value.shape)
+            start += p.value.size
+
+        def residuals(theta: np.ndarray) -> np.ndarray:
+            buffer[:] = theta
+            return (graph.forward(X=X) - y).ravel()
+
+        def jacobian() -> np.ndarray:
+            return self._jacobian_at_last_forward(seeds).reshape(-1, buffer.size)
+
+        theta, history = levenberg_marquardt(
+            residuals, jacobian, buffer.copy(), steps=steps, tol=tol, progress=progress
+        )
+        buffer[:] = theta
+        for p in params:  # give each parameter its own array again
+            p._value = p._value.copy()
+        return history

@@ -10,7 +10,12 @@ The slides' remedies for the troubles of non-convex optimisation live here:
 - **restarts**, best of several initialisations ("rerun with a different initialization"),
   in :meth:`lecturelib.mlp.MLP.fit`;
 - **L-BFGS** from SciPy (a quasi-Newton method, the reference optimiser for small networks;
-  scikit-learn's ``MLPRegressor(solver="lbfgs")`` uses the same routine).
+  scikit-learn's ``MLPRegressor(solver="lbfgs")`` uses the same routine);
+- **Levenberg-Marquardt** (:func:`levenberg_marquardt`) for least-squares objectives: the
+  Gauss-Newton step ``(J^T J + mu I) h = -J^T r`` from the Jacobian of the residuals, with a
+  damping ``mu`` that shrinks while steps succeed. It is the classic trainer of small
+  regression networks (MATLAB's ``trainlm``) and :meth:`lecturelib.mlp.MLP.fit`'s default
+  for the mean squared error.
 
 :func:`train` never raises or warns when a step size makes training diverge: it stops and
 reports ``diverged=True`` in the returned :class:`History`, so an extreme slider position in
@@ -19,6 +24,8 @@ a notebook shows a blown-up loss rather than a traceback.
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +43,7 @@ __all__ = [
     "Momentum",
     "Optimizer",
     "clip_by_norm",
+    "levenberg_marquardt",
     "make_optimizer",
     "train",
 ]
@@ -242,11 +250,42 @@ def _positive(x: Any, what: str) -> float:
     return float(x)
 
 
-def _progress(total: int, progress: bool | None, desc: str) -> tqdm:
+class _Progress:
+    """A progress bar that appears only once work has run longer than ``delay`` seconds.
+
+    Like tqdm's own ``delay``, but the tqdm bar is not even built before then: a fit that
+    takes a millisecond should not spend a tenth of it on a bar nobody sees.
+    """
+
+    def __init__(self, total: int, desc: str, delay: float) -> None:
+        self.total, self.desc, self.delay = total, desc, delay
+        self.n = 0
+        self.bar: tqdm | None = None
+        self.start = time.perf_counter()
+        if delay <= 0:
+            self._show()
+
+    def _show(self) -> None:
+        self.bar = tqdm(total=self.total, desc=self.desc, initial=self.n, leave=False)
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        if self.bar is not None:
+            self.bar.update(n)
+        elif time.perf_counter() - self.start > self.delay:
+            self._show()
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress(total: int, progress: bool | None, desc: str) -> _Progress:
     """A progress bar that appears only for work longer than 2 s (or always / never)."""
-    if progress is False:
-        return tqdm(total=total, disable=True)
-    return tqdm(total=total, desc=desc, delay=0 if progress else 2.0, leave=False)
+    return _Progress(total, desc, float("inf") if progress is False else 0 if progress else 2.0)
 
 
 def train(
@@ -440,3 +479,119 @@ def _train_lbfgs(
     for p in params:  # give each parameter its own array again
         p._value = p._value.copy()
     return history
+
+
+@functools.cache
+def _lapack_dposv() -> Callable[..., Any]:
+    """LAPACK's Cholesky solver, imported on first use (SciPy's linalg is slow to import)."""
+    from scipy.linalg.lapack import dposv
+
+    return dposv
+
+
+def levenberg_marquardt(
+    residuals: Callable[[np.ndarray], np.ndarray],
+    jacobian: Callable[[], np.ndarray],
+    theta: Any,
+    *,
+    steps: int = 200,
+    tol: float | None = None,
+    ftol: float = 1e-6,
+    progress: bool | None = None,
+    callback: Callable[[int, float], bool | None] | None = None,
+) -> tuple[np.ndarray, History]:
+    """Minimise the mean of the squared residuals ``mean(r(theta)^2)`` by Levenberg-Marquardt.
+
+    Each iteration solves ``(J^T J + mu I) h = -J^T r`` for the step ``h``, where ``J`` is
+    the Jacobian of the residuals: a Gauss-Newton step (a second-order model of the
+    objective built from first derivatives only) when ``mu`` is small, a short gradient
+    step when ``mu`` is large. A step that lowers the objective is taken and ``mu``
+    shrinks; one that does not is refused and ``mu`` grows. This is algorithm 3.16 of
+    Madsen, Nielsen and Tingleff, *Methods for non-linear least squares problems* (2004).
+
+    Parameters
+    ----------
+    residuals:
+        ``residuals(theta)`` returns the residual vector ``r`` at ``theta``.
+    jacobian:
+        ``jacobian()`` returns ``dr/dtheta`` (shape ``(len(r), len(theta))``) at the
+        ``theta`` of the latest ``residuals`` call (as a backward pass follows a forward).
+    theta:
+        The starting point (not modified).
+    steps:
+        The most iterations; each costs one evaluation of ``r``, and one of ``J`` if the
+        step is taken.
+    tol:
+        Stop once the objective is at or below ``tol``.
+    ftol:
+        Converged when a step lowers the objective, and the model predicts it can lower
+        it, by at most this fraction (MINPACK's ``ftol``).
+    progress, callback:
+        As for :func:`train`: a progress bar after 2 s, and ``callback(step, loss)`` after
+        each iteration (returning ``True`` stops).
+
+    Returns
+    -------
+    The best ``theta`` found and the :class:`History` of the objective, one entry per
+    iteration (it never increases). Training stops when the gradient or the step becomes
+    negligible, or after ``steps`` iterations.
+    """
+    dposv = _lapack_dposv()
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"levenberg_marquardt: steps must be a whole number >= 0, got {steps!r}")
+    if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float))):
+        raise ValueError(f"levenberg_marquardt: tol must be a number or None, got {tol!r}")
+    theta = np.array(theta, dtype=np.float64).ravel()
+    history = History(optimizer="Levenberg-Marquardt")
+    with (
+        np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"),
+        _progress(steps, progress, "training (Levenberg-Marquardt)") as bar,
+    ):
+        r = np.asarray(residuals(theta), dtype=np.float64).ravel()
+        m = r.size
+        cost = float(np.dot(r, r))  # 2F in the book's notation; the objective is cost / m
+        history.losses.append(cost / m)
+        if not np.isfinite(cost):
+            history.diverged = True
+            return theta, history
+        J = jacobian()
+        A = np.dot(J.T, J)  # J^T J, the Gauss-Newton approximation of the Hessian
+        g = np.dot(J.T, r)  # J^T r, half the gradient of cost
+        eye = np.eye(theta.size)
+        mu = 1e-3 * float(A.diagonal().max(initial=0.0)) or 1e-3
+        nu = 2.0
+        stop_cost = -1.0 if tol is None else tol * m
+        converged = float(abs(g).max(initial=0.0)) <= 1e-15 * cost**0.5  # stationary point
+        for t in range(1, steps + 1):
+            if converged or cost <= stop_cost:
+                break
+            _, h, info = dposv(A + mu * eye, g)  # Cholesky solve of (J^T J + mu I) h = J^T r
+            if info == 0:
+                step2 = float(np.dot(h, h))
+                if step2 < 1e-20 and step2 <= 1e-24 * (float(np.dot(theta, theta)) + 1e-24):
+                    break  # a negligible step: converged (or mu has grown huge)
+                trial = theta - h
+                r_new = np.asarray(residuals(trial), dtype=np.float64).ravel()
+                cost_new = float(np.dot(r_new, r_new))
+            if info == 0 and cost_new < cost:  # lower (and finite): take the step
+                # The gain ratio: actual decrease over the decrease the linear model predicts.
+                predicted = mu * step2 + float(np.dot(h, g))
+                rho = (cost - cost_new) / predicted
+                # MINPACK's test: the actual and the predicted relative decrease both tiny.
+                converged = cost - cost_new <= ftol * cost and predicted <= ftol * cost
+                theta, r, cost = trial, r_new, cost_new
+                J = jacobian()
+                A = np.dot(J.T, J)
+                g = np.dot(J.T, r)
+                mu *= max(1.0 / 3.0, 1.0 - (2.0 * rho - 1.0) ** 3)
+                nu = 2.0
+            else:  # refused: damp harder, towards a short gradient step
+                mu *= nu
+                nu *= 2.0
+                if not mu < 1e300:
+                    break
+            history.losses.append(cost / m)
+            bar.update(1)
+            if callback is not None and callback(t, cost / m) is True:
+                break
+    return theta, history

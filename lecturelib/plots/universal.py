@@ -48,7 +48,7 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
             color=colors[i % 3],
             linewidth=1.5,
             markersize=4,
-            label=f"fitted by L-BFGS, {r.activation}",
+            label=f"fitted by MLP.fit, {r.activation}",
         )
     ax.set_xticks(N)
     ax.set_xticklabels([str(n) for n in N])
