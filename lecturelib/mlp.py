@@ -27,7 +27,14 @@ import numpy as np
 
 from lecturelib import autodiff as ad
 from lecturelib.autodiff import Graph, Input, Node, Param
-from lecturelib.optim import OPTIMIZERS, History, levenberg_marquardt, train
+from lecturelib.optim import (
+    OPTIMIZERS,
+    History,
+    levenberg_marquardt,
+    share_one_buffer,
+    train,
+    unshare_buffer,
+)
 
 __all__ = ["ACTIVATIONS", "MLP"]
 
@@ -453,12 +460,7 @@ class MLP:
         graph = self._predict_graph
         seeds = self._output_seeds(X.shape[0])
         params = list(self._params.values())
-        # One flat buffer; every Param's value is a view into it: setting theta is one copy.
-        buffer = self.theta
-        start = 0
-        for p in params:
-            p._value = buffer[start : start + p.value.size].reshape(p.value.shape)
-            start += p.value.size
+        buffer = share_one_buffer(params)  # in the order of theta
 
         def residuals(theta: np.ndarray) -> np.ndarray:
             buffer[:] = theta
@@ -471,6 +473,5 @@ class MLP:
             residuals, jacobian, buffer.copy(), steps=steps, tol=tol, progress=progress
         )
         buffer[:] = theta
-        for p in params:  # give each parameter its own array again
-            p._value = p._value.copy()
+        unshare_buffer(params)
         return history

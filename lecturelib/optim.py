@@ -406,6 +406,27 @@ def _minibatches(feeds: dict[str, Any], batch_size: int | None, seed: int):
         yield {k: (a[idx] if sizes[k] is not None else a) for k, a in arrays.items()}
 
 
+def share_one_buffer(params: Sequence[Param]) -> np.ndarray:
+    """All parameters as one flat vector ``theta`` whose slices *are* their values.
+
+    Every Param's value becomes a view into the returned buffer, so a full-batch optimiser
+    sets all parameters with one copy, ``buffer[:] = theta``. Undo with
+    :func:`unshare_buffer` when done.
+    """
+    buffer = np.concatenate([p.value.ravel() for p in params])
+    start = 0
+    for p in params:
+        p._value = buffer[start : start + p.value.size].reshape(p.value.shape)
+        start += p.value.size
+    return buffer
+
+
+def unshare_buffer(params: Sequence[Param]) -> None:
+    """Give each parameter its own array again (after :func:`share_one_buffer`)."""
+    for p in params:
+        p._value = p._value.copy()
+
+
 def _train_lbfgs(
     graph: Graph,
     feeds: dict[str, Any],
@@ -428,12 +449,7 @@ def _train_lbfgs(
                 f"the graph's are {list(graph.params)}"
             )
         box = [bounds.get(p.name, (None, None)) for p in params for _ in range(p.value.size)]
-    # One flat buffer; every Param's value is a view into it, so setting theta is one copy.
-    buffer = np.concatenate([p.value.ravel() for p in params])
-    start = 0
-    for p in params:
-        p._value = buffer[start : start + p.value.size].reshape(p.value.shape)
-        start += p.value.size
+    buffer = share_one_buffer(params)
 
     def set_theta(theta: np.ndarray) -> None:
         buffer[:] = theta
@@ -476,8 +492,7 @@ def _train_lbfgs(
             final = graph.forward(**feeds)
             if history.losses[-1] != final:
                 history.losses.append(float(final))
-    for p in params:  # give each parameter its own array again
-        p._value = p._value.copy()
+    unshare_buffer(params)
     return history
 
 
