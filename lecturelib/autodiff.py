@@ -166,14 +166,12 @@ class Node:
         """
         if not node.needs_grad:
             return
-        if partial.shape != node.value.shape:
-            partial = _unbroadcast(partial, node.value.shape)
+        shape = node.value.shape
+        if partial.shape != shape:
+            partial = _unbroadcast(partial, shape)
         if type(partial) is not np.ndarray:  # numpy turns 0-d results into scalars
             partial = np.asarray(partial, dtype=np.float64)
-        if node.grad is None:
-            node.grad = partial
-        else:
-            node.grad = node.grad + partial
+        node.grad = partial if node.grad is None else node.grad + partial
 
     # Display --------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -928,6 +926,11 @@ class Graph:
         Also compute partials with respect to training data and constants (default). A
         training loop that needs only the parameters' gradients passes ``False``: the
         data's ``grad`` then stays ``None`` and no work is spent on it.
+    param_grads:
+        Also compute partials with respect to the parameters (default). ``False`` keeps
+        only the partials of the computed nodes, e.g. the per-example deltas at an MLP's
+        affine nodes, from which :meth:`lecturelib.mlp.MLP.jacobian` builds the Jacobian;
+        the parameters' ``grad`` stays ``None`` and :meth:`backward` returns ``{}``.
 
     Attributes
     ----------
@@ -943,9 +946,10 @@ class Graph:
 
     _configured: Graph | None = None  # the graph whose needs_grad flags the nodes carry
 
-    def __init__(self, objective: Node, data_grads: bool = True) -> None:
+    def __init__(self, objective: Node, data_grads: bool = True, param_grads: bool = True) -> None:
         self.objective = objective
         self.data_grads = bool(data_grads)
+        self.param_grads = bool(param_grads)
         self.nodes: list[Node] = topological_order(objective)
         self.inputs: dict[str, Input] = {}
         self.params: dict[str, Param] = {}
@@ -961,17 +965,20 @@ class Graph:
         self._input_names = set(self.inputs)
         self._param_items = list(self.params.items())
         self._computing = [n for n in self.nodes if not isinstance(n, (Input, Param, Constant))]
-        # Which nodes need a gradient: parameters, (optionally) data, and every node that
-        # depends on one of them.
-        self._needs: dict[int, bool] = {}
+        # Which nodes need a gradient: (optionally) parameters and data, and every node
+        # that depends on a parameter or on wanted data.
+        depends: dict[int, bool] = {}
         for node in self.nodes:
             if isinstance(node, Param):
-                need = True
+                depends[id(node)] = True
             elif isinstance(node, (Input, Constant)):
-                need = self.data_grads
+                depends[id(node)] = self.data_grads
             else:
-                need = any(self._needs[id(i)] for i in node.inputs)
-            self._needs[id(node)] = need
+                depends[id(node)] = any(depends[id(i)] for i in node.inputs)
+        self._needs: dict[int, bool] = {
+            id(n): depends[id(n)] and (self.param_grads or not isinstance(n, Param))
+            for n in self.nodes
+        }
         self._reverse = [n for n in reversed(self._computing) if self._needs[id(n)]]
         self._leaves = [n for n in self.nodes if not n.inputs and self._needs[id(n)]]
         self._forward_done = False
@@ -1041,7 +1048,7 @@ class Graph:
         value = self.objective.value
         return float(value) if value.ndim == 0 else value
 
-    def backward(self, seed: Any = None, *, param_grads: bool = True) -> dict[str, np.ndarray]:
+    def backward(self, seed: Any = None) -> dict[str, np.ndarray]:
         """Backward pass: fill every node's ``grad`` with dJ/d(node); return the params' grads.
 
         Nodes are visited in reverse topological order; each node's ``grad`` already holds
@@ -1052,9 +1059,6 @@ class Graph:
         some scalar ``S`` of the objective, and every ``grad`` becomes ``dS/d(node)``. With
         ``seed`` all ones, the grads are those of the sum of the objective's entries: for
         an MLP's outputs over a batch, the per-example deltas of the backprop algorithm.
-        ``param_grads=False`` leaves the parameters' ``grad`` at ``None`` and skips their
-        work, for callers that want only those deltas (:meth:`lecturelib.mlp.MLP.jacobian`);
-        it then returns an empty dict.
         """
         if not self._forward_done:
             raise RuntimeError("backward() needs a forward pass first: call forward(...) before")
@@ -1082,27 +1086,16 @@ class Graph:
                 node.grad = None
         if Graph._configured is not self:
             self._configure()
-        if not param_grads:
-            for _, p in self._param_items:
-                p.needs_grad = False
         objective.grad = start
         self._backward_done = True
-        try:
-            for node in self._reverse:
-                if node.grad is None:  # no path from the objective carries a gradient here
-                    node.grad = np.zeros_like(node.value)
-                node.backward()
-        finally:
-            if not param_grads:
-                for _, p in self._param_items:
-                    p.needs_grad = True
-        if not param_grads:
-            self._grads = None
-            return {}
+        for node in self._reverse:
+            if node.grad is None:  # no path from the objective carries a gradient here
+                node.grad = np.zeros_like(node.value)
+            node.backward()
         for node in self._leaves:
             if node.grad is None:
                 node.grad = np.zeros_like(node.value)
-        self._grads = {name: p.grad for name, p in self._param_items}
+        self._grads = {name: p.grad for name, p in self._param_items if self.param_grads}
         return self._grads
 
     def values(self) -> dict[str, np.ndarray]:

@@ -112,7 +112,8 @@ class MLP:
                 self._hidden.append(layer)
         self._output = layer
         self._output.name = "f"
-        self._predict_graph = Graph(self._output, data_grads=False)
+        # Predictions, and (seeded) the per-example deltas the Jacobian is built from.
+        self._predict_graph = Graph(self._output, data_grads=False, param_grads=False)
         self._loss_graphs: dict[str, Graph] = {}
         self._jacobian_plan: tuple[np.ndarray, list[Any]] | None = None
 
@@ -242,12 +243,12 @@ class MLP:
         """The Jacobian at the prediction graph's last forward pass, one backward per seed."""
         graph = self._predict_graph
         if len(seeds) == 1:
-            graph.backward(seeds[0], param_grads=False)
+            graph.backward(seeds[0])
             return self._jacobian_rows()
         n = seeds[0].shape[0]
         out = np.empty((n, len(seeds), self.n_params))
         for c, seed in enumerate(seeds):
-            graph.backward(seed, param_grads=False)
+            graph.backward(seed)
             out[:, c, :] = self._jacobian_rows()
         return out
 
@@ -267,7 +268,6 @@ class MLP:
                 W_block = J[:, start : start + m * p]
                 if m > 1 and p > 1:
                     W_block = W_block.reshape(n, m, p)
-                assert np.shares_memory(W_block, J)
                 b_block = J[:, start + m * p : start + m * p + m]
                 blocks.append((a, a.inputs[0], W_block, b_block, m > 1 and p > 1))
                 start += m * p + m
@@ -368,9 +368,9 @@ class MLP:
         accuracy in a few milliseconds; L-BFGS (``"lbfgs"``) for the cross-entropy, for ReLU
         units (their kinks break the smooth local model that Levenberg-Marquardt relies on:
         it stalls where L-BFGS goes on), with ``bounds``, or above :data:`LM_MAX_PARAMS`
-        parameters. ``"gd"``, ``"sgd"``,
-        ``"momentum"`` and ``"adam"`` take ``lr`` and ``clip``. ``steps`` defaults to 200
-        for ``"lm"``, 500 for ``"lbfgs"`` and 3000 for the others.
+        parameters. ``"gd"``, ``"sgd"``, ``"momentum"`` and ``"adam"`` take ``lr`` and
+        ``clip``. ``steps`` defaults to 200 for ``"lm"``, 500 for ``"lbfgs"`` and 3000 for
+        the others.
 
         With ``restarts=k`` the network is trained from ``k`` random initialisations (seeds
         ``seed, seed+1, ...``) and keeps the best ("rerun with a different

@@ -141,10 +141,13 @@ def test_backward_with_a_seed_is_the_gradient_of_the_weighted_sum() -> None:
     np.testing.assert_allclose(by_seed, total.backward()["w"], rtol=1e-14)
     # A second seed after the same forward pass starts afresh (nothing is doubled).
     np.testing.assert_allclose(graph.backward(2 * seed)["w"], 2 * by_seed, rtol=1e-14)
-    assert graph.backward(seed, param_grads=False) == {}
-    assert w.grad is None and out.grad is not None
+    deltas_only = Graph(out, data_grads=False, param_grads=False)
+    deltas_only.forward(x=data)
+    assert deltas_only.backward(seed) == {}
+    assert w.grad is None
+    np.testing.assert_allclose(out.grad, seed)
     with pytest.raises(ValueError, match=r"seed of the objective 'out''s shape \(2, 3\)"):
-        graph.backward(np.ones(3))
+        deltas_only.backward(np.ones(3))
     with pytest.raises(ValueError, match=r"seed.*NaN"):
         graph.backward(np.full((2, 3), np.nan))
 
