@@ -6,9 +6,6 @@ STAMP  := $(VENV)/.installed-dev
 
 .PHONY: lab test execute html bench lint venv clean
 
-# The series' matrices are tiny: BLAS threads only add overhead.
-export OPENBLAS_NUM_THREADS ?= 1
-
 # Create the virtual environment and install lecturelib (editable) with its dev extra.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

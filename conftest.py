@@ -6,6 +6,3 @@ import os
 # them out of the outputs that nbval compares (the kernels it starts inherit this).
 os.environ["TQDM_DISABLE"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
-# The series' matrices are tiny: BLAS threads only add overhead, and on a busy machine they
-# make fits many times slower.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -3,6 +3,11 @@
 A check tests a *property* of the student's answer (for example "the loss is zero at your
 b") rather than comparing it with a printed solution, so running it does not give the
 answer away.
+
+:func:`claim` is the same idea for the notebook's own text: a sentence that states a number
+or a comparison is checked by code right under it, and the printed line is what nbval
+compares. A change in ``lecturelib`` that breaks a claim turns its mark into ``✗`` and fails
+``make test``.
 """
 
 from __future__ import annotations
@@ -10,9 +15,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["self_check"]
+import numpy as np
+
+__all__ = ["claim", "self_check"]
 
 NOT_ANSWERED = "Not answered yet: replace None with your answer and run this cell again."
+HOLDS, FAILS = "✓", "✗ DOES NOT HOLD:"
+
+
+def claim(statement: str, holds: Any) -> bool:
+    """Print ``✓ statement`` if ``holds`` is true, else ``✗ DOES NOT HOLD: statement``.
+
+    Used in notebooks under a sentence of the text that states a number or a comparison,
+    e.g. ``claim("the deep network's median error is below the wide one's", m_deep < m_wide)``.
+    ``holds`` must be a plain or numpy boolean (not an array: say ``all`` or ``any``).
+    Returns ``holds`` as a bool.
+    """
+    if not isinstance(statement, str) or not statement:
+        raise TypeError(f"claim: statement must be a non-empty string, got {statement!r}")
+    if isinstance(holds, np.ndarray) and holds.ndim > 0:
+        raise TypeError(
+            f"claim {statement!r}: holds is an array of shape {holds.shape}; "
+            "reduce it with .all() or .any()"
+        )
+    if not isinstance(holds, (bool, np.bool_)):
+        raise TypeError(
+            f"claim {statement!r}: holds must be a boolean (a comparison), "
+            f"got {type(holds).__name__} {holds!r}"
+        )
+    print(f"{HOLDS} {statement}" if holds else f"{FAILS} {statement}")
+    return bool(holds)
 
 
 def self_check(answer: Any, test: Callable[[Any], bool], hint: str = "") -> None:

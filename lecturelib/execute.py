@@ -35,8 +35,6 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     # Progress bars appear only after 2 s, so whether they show depends on the machine's
     # speed: keep them out of stored outputs (tqdm reads TQDM_* environment variables).
     os.environ["TQDM_DISABLE"] = "1"
-    # Tiny matrices: BLAS threads only add overhead (and slow fits on a busy machine).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     start = time.perf_counter()
     client = NotebookClient(
         nb,

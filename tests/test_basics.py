@@ -119,3 +119,16 @@ def test_explorer_keeps_exact_values_the_browser_rounds() -> None:
     explorer.controls["b"].value = 2.0  # a student moves the slider: that value counts
     assert explorer.values["b"] == 2.0
     assert "loss l = 1" in explorer.text
+
+
+def test_claim_prints_a_mark_nbval_can_compare(capsys) -> None:
+    from lecturelib.checks import claim
+
+    assert claim("two is more than one", 2 > 1) is True
+    assert claim("one is more than two", np.float64(1) > 2) is False
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["✓ two is more than one", "✗ DOES NOT HOLD: one is more than two"]
+    with pytest.raises(TypeError, match="reduce it"):
+        claim("all positive", np.array([1.0, 2.0]) > 0)
+    with pytest.raises(TypeError, match="boolean"):
+        claim("a number is not a claim", 0.5)

@@ -66,7 +66,7 @@ def test_degree_explorer_shows_both_errors() -> None:
     assert f"held-out MSE  {state.test_error:.3g}" in explorer.text
     assert explorer.image.value != first
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow at the extreme degrees
         for d in (0, explorer.controls["degree"].max):
             explorer.set(degree=d)
             assert np.all(np.isfinite(explorer.state.f_grid))
