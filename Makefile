@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test execute html bench lint venv clean
+.PHONY: lab test execute html bench lint venv clean machines floors
 
 # Create the virtual environment and install lecturelib (editable) with its dev extra.
 $(STAMP): pyproject.toml
@@ -36,9 +36,25 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m benchmarks
 
+## Strict nbval on every notebook under other machines' kernels (OpenBLAS kernel and numpy SIMD
+## level: SkylakeX, Zen, Haswell, Sandybridge, Prescott; those this CPU can run).
+machines: $(STAMP)
+	$(BIN)/python .ci/machines.py
+
+## The unit tests and every notebook with the lowest versions pyproject.toml allows (.venv-floors).
+FLOORS := .venv-floors
+floors:
+	@test -x $(FLOORS)/bin/python || $(PYTHON) -m venv $(FLOORS)
+	$(FLOORS)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) .ci/floors.py > $(FLOORS)/constraints.txt
+	$(FLOORS)/bin/python -m pip install --quiet -c $(FLOORS)/constraints.txt -e ".[dev,crosscheck]"
+	$(FLOORS)/bin/python -m pip check
+	$(FLOORS)/bin/python -m pip list --format=freeze | grep -iE "^($$(sed 's/==.*//' $(FLOORS)/constraints.txt | paste -sd'|'))=="
+	$(FLOORS)/bin/python -m pytest --ignore=tests/browser
+
 lint: $(STAMP)
 	$(BIN)/ruff check lecturelib tests benchmarks
 	$(BIN)/ruff format --check lecturelib tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(FLOORS) build *.egg-info
