@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from lecturelib.activations import get_activation
 from lecturelib.mlp import MLP
+from lecturelib.progress import progress_bar
 
 __all__ = [
     "FIT_ACTIVATIONS",
@@ -383,7 +383,7 @@ def fit_all(
     """
     jobs = [(t, a) for a in activations for t in targets]
     fits: dict[tuple[str, str], Fit] = {}
-    bar = tqdm(
+    bar = progress_bar(
         jobs,
         desc="fitting",
         disable=progress is False,
