@@ -26,14 +26,13 @@ Equation (7) has no output constant ``w_0``: a unit with ``v_i = 0`` outputs the
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from lecturelib.mlp import ACTIVATIONS, MLP
+from lecturelib.progress import progress_bar
 
 __all__ = [
     "DEPTH_ARCHITECTURES",
@@ -134,14 +133,8 @@ def _rms(model: MLP, F: Target, X: np.ndarray) -> float:
 
 
 def _bar(items: Sequence, desc: str) -> Iterable:
-    """``items`` with a progress bar that appears after 2 s of work.
-
-    None while notebooks are executed for storing (``TQDM_DISABLE`` set): tqdm's notebook
-    bar ignores that variable, and a bar's appearance depends on the machine's speed.
-    """
-    return tqdm(
-        items, desc=desc, delay=2.0, leave=False, disable=bool(os.environ.get("TQDM_DISABLE"))
-    )
+    """``items`` with a progress bar that appears after 2 s of work (none when stored)."""
+    return progress_bar(items, desc=desc, delay=2.0, leave=False)
 
 
 def _whole(value: object, name: str, low: int = 1) -> int:
