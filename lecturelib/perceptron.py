@@ -503,16 +503,25 @@ def count_solved(
     hidden_sizes: Iterable[int] = (2, 3, 4),
     seeds: Iterable[int] = range(100),
     activation: str = "sigmoid",
+    progress: bool | None = None,
 ) -> dict[int, list[XnorFit]]:
     """Train one network per seed for each hidden-layer size; return all the runs.
 
     ``sum(f.solved for f in runs[2])`` is how many seeds solved XNOR with 2 hidden units.
-    Shows a progress bar if the whole thing takes longer than 2 s.
+    ``progress``: ``None`` shows a progress bar if the whole thing takes longer than 2 s,
+    ``True`` shows it at once, ``False`` never (so a notebook's output does not depend on
+    the machine's speed).
     """
     sizes = list(hidden_sizes)
     seed_list = list(seeds)
     runs: dict[int, list[XnorFit]] = {h: [] for h in sizes}
-    with tqdm(total=len(sizes) * len(seed_list), desc="training", delay=2, leave=False) as bar:
+    with tqdm(
+        total=len(sizes) * len(seed_list),
+        desc="training",
+        delay=0 if progress else 2,
+        leave=False,
+        disable=progress is False,
+    ) as bar:
         for h in sizes:
             for s in seed_list:
                 runs[h].append(learn_xnor(h, s, activation))

@@ -512,8 +512,18 @@ class StepSizeState:
     w_ls: np.ndarray
     b_ls: float
     loss_ls: float  # the least-squares objective, the floor of the loss curve
-    distance: float  # largest |(w, b) - least squares| at the end (inf if diverged)
+    distance: float  # largest |(w, b) - least squares| at the end (inf if it stopped)
+    tail_loss: float  # the mean objective over the run's second half (inf if it stopped)
     verdict: str  # "too slow", "close to least squares", "jitters", "diverges"
+
+    @property
+    def tail_ratio(self) -> float:
+        """How many times the minimum the loss averages over the run's second half.
+
+        A jitter measure that does not hang on where the last step happens to land: about
+        1 once SGD has settled, more the more its steps kick it about (inf if it stopped).
+        """
+        return self.tail_loss / self.loss_ls
 
 
 def step_size_state(
@@ -522,10 +532,14 @@ def step_size_state(
     """The pure update behind notebook 09's step-size explorer: constant-``eta`` SGD.
 
     Runs ``steps`` steps of SGD (slides' formulas, ~10 ms) from ``w = 0, b = 0`` at
-    ``eta = 10 ** log10_lr`` and classifies the outcome: too slow (still far from the
-    least-squares solution), close to least squares (every parameter within
-    :data:`CLOSE`), jitters (the step is so large that SGD's noise keeps it away) or
-    diverges.
+    ``eta = 10 ** log10_lr`` and classifies the outcome:
+
+    - diverges: a parameter passed :data:`DIVERGED` (the run stopped), or the loss over the
+      run's second half averages more than where it started (it grows without bound, only
+      more slowly; from about ``eta = 0.57`` on notebook 09's data);
+    - close to least squares: every parameter ends within :data:`CLOSE` of the solution;
+    - too slow: still far from it, with a step below 0.05;
+    - jitters: far from it with a large step: SGD's noisy steps keep it away.
     """
     log10_lr = _number(log10_lr, "log10_lr")
     data = data or default_linear_data()
@@ -533,16 +547,19 @@ def step_size_state(
     run = sgd(data.X, data.y, lr=10.0**log10_lr, steps=steps, seed=seed, progress=False)
     loss_ls = objective(data.X, data.y, w_ls, b_ls)
     if run.diverged:
-        distance, verdict = float("inf"), "diverges"
+        distance = tail_loss = float("inf")
     else:
         distance = run.distance(w_ls, b_ls)
-        if distance <= CLOSE:
-            verdict = "close to least squares"
-        elif 10.0**log10_lr < 0.05:
-            verdict = "too slow: still on its way"
-        else:
-            verdict = "jitters: the noisy steps keep it away"
-    return StepSizeState(10.0**log10_lr, run, w_ls, b_ls, loss_ls, distance, verdict)
+        tail_loss = float(np.mean(run.losses[run.steps_recorded >= steps / 2]))
+    if run.diverged or tail_loss > run.losses[0]:
+        verdict = "diverges"
+    elif distance <= CLOSE:
+        verdict = "close to least squares"
+    elif 10.0**log10_lr < 0.05:
+        verdict = "too slow: still on its way"
+    else:
+        verdict = "jitters: the noisy steps keep it away"
+    return StepSizeState(10.0**log10_lr, run, w_ls, b_ls, loss_ls, distance, tail_loss, verdict)
 
 
 @dataclass

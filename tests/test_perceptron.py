@@ -220,6 +220,14 @@ def test_learned_xnor_success_and_failure() -> None:
         learn_xnor(0)
 
 
+def test_count_solved_progress_bar_can_be_switched_off(capsys) -> None:
+    quiet = count_solved([2], seeds=range(2), progress=False)
+    assert capsys.readouterr().err == ""
+    shown = count_solved([2], seeds=range(2), progress=True)
+    assert "training" in capsys.readouterr().err
+    assert [f.loss for f in quiet[2]] == [f.loss for f in shown[2]]
+
+
 def test_small_integer_units_include_the_slides_units() -> None:
     from lecturelib.perceptron import small_integer_unit
 

@@ -162,6 +162,26 @@ def test_step_size_state_regimes() -> None:
     assert S.step_size_state(0.5).verdict == "diverges"
 
 
+def test_step_size_tail_ratio_measures_the_jitter() -> None:
+    settled, jitter, edge = (S.step_size_state(v) for v in (-2.0, -0.5, -0.25))
+    # The mean loss over steps 500..1000, in units of the least-squares minimum.
+    run = jitter.run
+    assert jitter.tail_loss == pytest.approx(np.mean(run.losses[run.steps_recorded >= 500]))
+    assert jitter.tail_ratio == pytest.approx(jitter.tail_loss / jitter.loss_ls)
+    assert 1.0 <= settled.tail_ratio < 1.1 < 2.0 < jitter.tail_ratio < 100.0 < edge.tail_ratio
+    # eta = 0.56 jitters wildly but stays below where it started: not divergence.
+    assert edge.verdict.startswith("jitters") and edge.tail_loss < edge.run.losses[0]
+
+
+def test_step_size_slow_divergence_counts_as_diverging() -> None:
+    # At eta = 0.62 no parameter passes 1e50 within 1000 steps, but the loss explodes.
+    slow = S.step_size_state(float(np.log10(0.62)))
+    assert not slow.run.diverged and slow.verdict == "diverges"
+    assert slow.tail_loss > 1e20 * slow.run.losses[0]
+    fast = S.step_size_state(0.0)
+    assert fast.run.diverged and fast.tail_ratio == float("inf") == fast.distance
+
+
 @pytest.mark.parametrize("value", [-4.0, 0.5])
 def test_step_size_explorer_extremes_do_not_warn(value) -> None:
     explorer = step_size_explorer()
@@ -169,6 +189,11 @@ def test_step_size_explorer_extremes_do_not_warn(value) -> None:
         warnings.simplefilter("error")
         explorer.set(log10_lr=value)
     assert explorer.text.startswith(f"η = {10**value:.3g}")
+    if explorer.state.run.diverged:
+        assert "diverged at step" in explorer.text
+    else:
+        ratio = explorer.state.tail_ratio
+        assert f"the loss averages {ratio:.3g} times the minimum" in explorer.text
 
 
 def test_lambda_explorer_shrinks_weights_and_extremes_do_not_warn() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from lecturelib.plots import new_figure
 from lecturelib.plots.sgd import RidgeFitPlot, SGDPlot
 from lecturelib.sgd import (
@@ -23,7 +25,8 @@ STEPS = 1000
 
 
 def describe_step_size(state: StepSizeState) -> str:
-    """The readout: the step size, the outcome and how far SGD ended from least squares."""
+    """The readout: the step size, the outcome, how far SGD ended from least squares and
+    how large its loss is on average over the second half of the run (the jitter)."""
     run = state.run
     if run.diverged:
         outcome = f"diverged at step {run.diverged_at} (a parameter passed 1e50); stopped there"
@@ -32,7 +35,10 @@ def describe_step_size(state: StepSizeState) -> str:
             f"after {run.steps_recorded[-1]} steps: objective {fmt(run.losses[-1], 3)} "
             f"(minimum {fmt(state.loss_ls, 3)}), w = {fmt(run.w_final, 3)}, "
             f"b = {fmt(run.b_final, 3)}, largest distance to least squares "
-            f"{fmt(state.distance, 2)}"
+            f"{fmt(state.distance, 2)}\n"
+            f"second half of the run (steps {int(np.ceil(state.run.steps_recorded[-1] / 2))} "
+            f"to {state.run.steps_recorded[-1]}): the loss averages "
+            f"{fmt(state.tail_ratio, 3)} times the minimum"
         )
     return f"η = {state.lr:.3g}: {state.verdict}\n{outcome}"
 
