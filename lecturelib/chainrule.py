@@ -239,22 +239,48 @@ def linearization_breakdown(
     tol: float = 0.1,
     a: Any = A_EXAMPLE,
     deltas: Any = None,
+    *,
+    direction: int = 1,
 ) -> float:
-    """The smallest ``|delta|`` at which ``b_i ~ b_i + (db_i/da_j) delta`` is off by > ``tol``.
+    """The first ``delta`` at which ``b_i ~ b_i + (db_i/da_j) delta`` is off by more than ``tol``.
 
-    "Off" is the relative error ``|actual - predicted| / max(|actual|, |predicted|)``. Returns
-    ``inf`` when the approximation holds on the whole grid (always, for the affine node:
-    there the linear prediction is exact). ``deltas`` defaults to 600 points in (0, 3].
+    "Off" is the relative error ``|actual - predicted| / max(|actual|, |predicted|)``.
+    ``delta`` moves away from 0 in ``direction`` (``+1``: ``a_j`` up, ``-1``: down; the two
+    sides of a non-linear node differ). The sizes ``|delta|`` in ``deltas`` (default: 600
+    points in (0, 3]) are scanned in increasing order; the first one past the tolerance is
+    then refined by bisection against the previous one, so the crossing is found to 1e-12.
+    Returns the signed ``delta``, or ``direction * inf`` when the approximation holds on
+    the whole grid (always, for the affine node: there the linear prediction is exact).
     """
     if not 0 < _finite(tol, "tol") < 1:
         raise ValueError(f"tol must be between 0 and 1, got {tol!r}")
-    grid = np.linspace(0.005, 3.0, 600) if deltas is None else np.asarray(deltas, dtype=float)
-    for delta in sorted(grid, key=abs):
-        actual, predicted = perturb(kind, a, j, float(delta))
+    if isinstance(direction, bool) or direction not in (1, -1):
+        raise ValueError(f"direction must be 1 or -1, got {direction!r}")
+    kind = _kind(kind)
+    a = _vector(a, "a")
+    i = _index(i, M_EXAMPLE.shape[0], "i")
+    j = _index(j, a.size, "j")
+
+    def off(size: float) -> bool:
+        actual, predicted = perturb(kind, a, j, direction * size)
         scale = max(abs(actual[i]), abs(predicted[i]))
-        if scale > 0 and abs(actual[i] - predicted[i]) / scale > tol:
-            return float(abs(delta))
-    return float("inf")
+        return bool(scale > 0 and abs(actual[i] - predicted[i]) / scale > tol)
+
+    grid = np.linspace(0.005, 3.0, 600) if deltas is None else np.asarray(deltas, dtype=float)
+    below = 0.0
+    for size in sorted({float(abs(d)) for d in grid.ravel()}):
+        if not off(size):
+            below = size
+            continue
+        above = size
+        while above - below > 1e-12:
+            middle = 0.5 * (below + above)
+            if off(middle):
+                above = middle
+            else:
+                below = middle
+        return direction * above
+    return direction * float("inf")
 
 
 # --------------------------------------------------------------------------------------

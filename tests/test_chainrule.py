@@ -48,6 +48,27 @@ def test_tanh_linear_prediction_is_good_only_for_small_delta() -> None:
     assert below.relative_error <= 0.1
 
 
+def test_linearization_breakdown_finds_the_crossing_on_each_side() -> None:
+    up = cr.linearization_breakdown("tanh", 0, 1, tol=0.1)
+    down = cr.linearization_breakdown("tanh", 0, 1, tol=0.1, direction=-1)
+    assert up > 0 > down
+    for delta in (up, down):
+        # Refined by bisection: the relative error crosses the tolerance right there,
+        # and every smaller step on that side stays within it.
+        assert cr.perturbation_state("tanh", 0, 1, delta).relative_error > 0.1
+        assert cr.perturbation_state("tanh", 0, 1, delta * (1 - 1e-9)).relative_error <= 0.1
+        for fraction in np.linspace(0.01, 0.99, 50):
+            assert cr.perturbation_state("tanh", 0, 1, fraction * delta).relative_error <= 0.1
+    # Moving a_2 down drives z_1 into the flat part of tanh: the line is off sooner.
+    assert abs(down) < up
+    assert up == pytest.approx(0.1185, abs=1e-3)
+    assert down == pytest.approx(-0.0982, abs=1e-3)
+    # A coarse grid gives the same crossing: the grid only brackets it.
+    coarse = cr.linearization_breakdown("tanh", 0, 1, tol=0.1, deltas=[0.5, 1.0])
+    assert coarse == pytest.approx(up, abs=1e-9)
+    assert cr.linearization_breakdown("affine", 0, 1, direction=-1) == -float("inf")
+
+
 def test_perturbation_state_curve_passes_through_the_point() -> None:
     state = cr.perturbation_state("tanh", 1, 2, 0.0)
     k = int(np.argmin(np.abs(state.deltas)))
@@ -101,6 +122,8 @@ def test_bad_arguments_name_the_argument() -> None:
         cr.perturbation_state("affine", 0, 0, float("nan"))
     with pytest.raises(ValueError, match="tol must be between 0 and 1"):
         cr.linearization_breakdown("tanh", tol=2.0)
+    with pytest.raises(ValueError, match="direction must be 1 or -1"):
+        cr.linearization_breakdown("tanh", direction=0)
 
 
 def test_perturbation_explorer_updates() -> None:
