@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from lecturelib.mlp import MLP
+from lecturelib.progress import progress_bar
 
 __all__ = [
     "BOOLEAN_FUNCTIONS",
@@ -515,7 +515,7 @@ def count_solved(
     sizes = list(hidden_sizes)
     seed_list = list(seeds)
     runs: dict[int, list[XnorFit]] = {h: [] for h in sizes}
-    with tqdm(
+    with progress_bar(
         total=len(sizes) * len(seed_list),
         desc="training",
         delay=0 if progress else 2,

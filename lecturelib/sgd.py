@@ -38,8 +38,8 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
+from lecturelib.progress import progress_bar
 from lecturelib.regression import regression_graph, slide_partials
 
 __all__ = [
@@ -377,7 +377,7 @@ def sgd(
     diverged_at = None
     with (
         np.errstate(over="ignore", invalid="ignore", under="ignore"),
-        tqdm(
+        progress_bar(
             total=steps,
             desc="SGD",
             delay=0 if progress else 2.0,

@@ -220,7 +220,8 @@ def test_learned_xnor_success_and_failure() -> None:
         learn_xnor(0)
 
 
-def test_count_solved_progress_bar_can_be_switched_off(capsys) -> None:
+def test_count_solved_progress_bar_can_be_switched_off(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("TQDM_DISABLE", "")  # make test sets it: no bars in stored outputs
     quiet = count_solved([2], seeds=range(2), progress=False)
     assert capsys.readouterr().err == ""
     shown = count_solved([2], seeds=range(2), progress=True)
