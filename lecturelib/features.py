@@ -48,6 +48,7 @@ __all__ = [
     "subproblem_features",
     "true_function",
     "unit_correlations",
+    "unit_response",
 ]
 
 
@@ -522,3 +523,32 @@ def unit_correlations(net: MLP, data: Restaurants, reference: Restaurants) -> Un
     H = net.hidden(X)[0]
     numeric = data.raw[:, [0, 1, 2, 4, 5]]
     return UnitCorrelations(_corr(H, data.h), _corr(H, numeric), _r2(H, data.h), _r2(X, data.h))
+
+
+def unit_response(net: MLP, train: Restaurants, feature: str, values: Any) -> np.ndarray:
+    """How each hidden unit's part of the prediction changes as one raw feature varies.
+
+    For each of ``values``, every restaurant of ``train`` gets that value of ``feature``
+    (its other features stay as they are) and the parts ``w_k h_k(x)`` of the network's
+    output are averaged over the restaurants. ``net`` is a network of
+    :func:`compare_restaurant_models`, fitted to the standardised popularity of ``train``,
+    so the parts are multiplied by the standard deviation of ``train.popularity``: they are
+    in units of popularity. ``feature`` is one of the numeric raw features (not the zip
+    code). Returns shape ``(len(values), K)``: column ``k`` is unit ``k + 1``'s part.
+    """
+    numeric = [name for name in RAW_FEATURES if name != "zip code"]
+    if feature not in numeric:
+        raise ValueError(f"feature must be one of {', '.join(numeric)}; got {feature!r}")
+    if not isinstance(net, MLP) or len(net.sizes) != 3 or net.sizes[-1] != 1:
+        raise TypeError("net must be an MLP with one hidden layer and one output")
+    values = np.asarray(values, dtype=float).reshape(-1)
+    column = RAW_FEATURES.index(feature)
+    w = net.params["W2"][0]
+    sd = float(train.popularity.std())
+    parts = []
+    for value in values:
+        raw = train.raw.copy()
+        raw[:, column] = value
+        H = net.hidden(raw_design(raw, reference=train.raw))[0]
+        parts.append(H.mean(axis=0) * w * sd)
+    return np.array(parts)

@@ -20,7 +20,9 @@ from lecturelib.features import (
     raw_design,
     subproblem_features,
     unit_correlations,
+    unit_response,
 )
+from lecturelib.mlp import MLP
 from lecturelib.widgets.features import degree_explorer
 
 
@@ -197,3 +199,28 @@ def test_three_approaches_rank_as_the_slides_suggest() -> None:
     assert np.all(corr.r2_from_units <= 1 + 1e-12)
     # Walkability is a linear function of the one-hot zip code: R^2 = 1 from the raw inputs.
     assert corr.r2_from_raw[1] == pytest.approx(1.0)
+
+
+def test_unit_response_is_the_average_part_of_each_unit() -> None:
+    train = make_restaurants(60, seed=2)
+    net = MLP([13, 3, 1], activation="tanh", seed=1)
+    values = np.array([5.0, 25.0, 80.0])
+    parts = unit_response(net, train, "#dishes", values)
+    assert parts.shape == (3, 3)
+    # The parts plus the output bias are the average prediction, in units of popularity.
+    mu, sd = train.popularity.mean(), train.popularity.std()
+    for value, row in zip(values, parts, strict=True):
+        raw = train.raw.copy()
+        raw[:, 0] = value
+        prediction = net.predict(raw_design(raw, reference=train.raw)) * sd + mu
+        assert row.sum() + net.params["b2"][0] * sd + mu == pytest.approx(prediction.mean())
+    # A unit that ignores #dishes contributes the same at every value.
+    params = net.params
+    params["W1"][1, 0] = 0.0
+    net.set_params(params)
+    flat = unit_response(net, train, "#dishes", values)[:, 1]
+    np.testing.assert_allclose(flat, flat[0], rtol=1e-12)
+    with pytest.raises(ValueError, match="feature must be one of"):
+        unit_response(net, train, "zip code", values)
+    with pytest.raises(TypeError, match="one hidden layer"):
+        unit_response(MLP([13, 2, 2, 1]), train, "price", values)

@@ -135,7 +135,8 @@ def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float =
     """The toy loss ``J(b)`` for each activation, with gradient descent's start and end.
 
     For ``sign`` the loss is a staircase: the slope is 0 between data points, so gradient
-    descent stays where it started.
+    descent stays where it started. Shaded: the gap between the last ``-1`` label and the
+    first ``+1`` label, where every threshold classifies all 20 points correctly.
     """
     b = np.linspace(-b_max, b_max, 801)
     for fit in fits:
@@ -150,8 +151,15 @@ def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float =
             (fit.b_path[0], fit.losses[0]),
             arrowprops={"arrowstyle": "->", "color": color, "alpha": 0.6},
         )
-    best = float(np.min(THRESHOLD_X[THRESHOLD_Y > 0]))
-    ax.axvline(best, color=COLORS["grey"], linestyle=":", linewidth=1)
+    last_minus = float(np.max(THRESHOLD_X[THRESHOLD_Y < 0]))
+    first_plus = float(np.min(THRESHOLD_X[THRESHOLD_Y > 0]))
+    ax.axvspan(
+        last_minus,
+        first_plus,
+        color=_FLAT,
+        zorder=0,
+        label=f"gap between the labels, x = {last_minus:.2f} to {first_plus:.2f}",
+    )
     ax.set_xlabel("threshold b")
     ax.set_ylabel("training MSE J(b)")
     ax.set_xlim(-b_max, b_max)

@@ -170,8 +170,8 @@ def plot_bishop_figure(
     fits: Mapping[tuple[str, str], Fit],
     activations: Sequence[str] = ("tanh",),
     targets: Sequence[str] = tuple(TARGETS),
-    title: str = "Three hidden units fit each curve: the dashed units, stretched, shifted "
-    "and weighted, add up to it",
+    title: str = "Three hidden units fit each curve. Dashed: each unit's output σ(v_k x + b_k); "
+    "f = w0 + Σ w_k × dashed",
 ) -> Figure:
     """Bishop's Fig. 5.3: one panel per target (columns), one row per activation."""
     height = 0.9 + 2.3 * len(activations)
