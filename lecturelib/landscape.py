@@ -610,9 +610,9 @@ def _status(
     for sx, sy, kind in land.stationary:
         distance = np.hypot(point[0] - sx, point[1] - sy)
         if distance < 0.05 and grad_norm < 0.05:
-            return f"stopped at the {kind} ({sx:.2g}, {sy:.2g})"
+            return f"stopped at the {kind} ({sx:.3g}, {sy:.3g})"
         if distance < 0.3:
-            return f"close to the {kind} ({sx:.2g}, {sy:.2g}), |grad f| = {grad_norm:.2g}"
+            return f"close to the {kind} ({sx:.3g}, {sy:.3g}), |grad f| = {grad_norm:.2g}"
     return f"still moving (|grad f| = {grad_norm:.2g})"
 
 

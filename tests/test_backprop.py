@@ -218,5 +218,12 @@ def test_figures_draw() -> None:
     plot_operation_counts(axes[0, 0], [count_operations(d) for d in (1, 2, 3)])
     plot_timings(axes[0, 1], time_methods([1], repeat=1, budget=0.01))
     x, y = slides_data()
-    plot_fit(axes[0, 2], x, y, MLP([1, 3, 1]))
+    net = MLP([1, 3, 1])
+    plot_fit(axes[0, 2], x, y, net)
     assert len(axes[0, 0].lines) == 3 and len(axes[0, 2].lines) == 5
+    # the dashed curves are the units' shares w_k tanh(v_k x + b_k), not the bare tanh units
+    dashed = [line for line in axes[0, 2].lines if line.get_linestyle() == "--"]
+    grid = dashed[0].get_xdata()
+    shares = unit_contributions(net, grid)
+    for k, line in enumerate(dashed):
+        np.testing.assert_array_equal(line.get_ydata(), shares[:, k])

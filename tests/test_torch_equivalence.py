@@ -3,10 +3,15 @@
 The gradient ``dJ/dtheta`` of ``J = mean((f(x_i; theta) - y_i)^2)`` with
 ``f(x) = w0 + sum_k w_k tanh(v_k x + b_k)`` and ``theta = (b1..b3, v1..v3, w0..w3)``, by
 lecturelib's backprop and by PyTorch's autograd, in float64, agree to 1e-10; so do the
-parameters after gradient-descent steps (the notebook shows the PyTorch code as text).
+parameters after gradient-descent steps. The notebook shows its PyTorch code as text: the
+last test runs that code and checks that it ends at the notebook's fit.
 """
 
 from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 
@@ -59,3 +64,24 @@ def test_gradient_descent_steps_equal_pytorch_sgd(torch) -> None:
         J.backward()
         optimizer.step()
     np.testing.assert_allclose(fit.theta, theta.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_notebook_snippet_ends_at_the_notebook_fit(torch, capsys) -> None:
+    """Notebook 11 shows its fit written in PyTorch as text and says the code ends at its
+    ``fit.theta``, with differences of the size of rounding errors: run that very code."""
+    path = Path(__file__).parents[1] / "notebooks" / "11_backprop_algorithm.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    blocks = [
+        block
+        for cell in cells
+        if cell["cell_type"] == "markdown"
+        for block in re.findall(r"```python\n(.*?)```", "".join(cell["source"]), re.S)
+        if "import torch" in block
+    ]
+    assert len(blocks) == 1
+    x, y = slides_data()
+    fit = fit_by_gradient_descent(x, y, lr=LR, steps=10000)
+    namespace = {"fit": fit}
+    exec(blocks[0], namespace)  # the notebook's own snippet
+    assert capsys.readouterr().out.startswith("[")
+    np.testing.assert_allclose(namespace["theta"].detach().numpy(), fit.theta, rtol=0, atol=1e-9)
