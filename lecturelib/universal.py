@@ -12,7 +12,7 @@ parameters; and it does not explain why deep networks work ("Deep neural network
 or deeper?"). This module measures all of that with :class:`lecturelib.mlp.MLP`:
 
 - :func:`theorem_network`: the constructive proof's network in 1-D (a staircase of steep
-  logistic units), whose sup error falls like ``1/N``;
+  logistic units, one step in the middle of each cell), whose sup error falls like ``1/N``;
 - :func:`error_vs_width`: the error of fitted networks against ``N`` (and the construction's);
 - :func:`units_needed`: how many units a fixed error needs as the input dimension grows;
 - :func:`wider_vs_deeper`: one wide hidden layer against a deep, narrow network with the
@@ -154,15 +154,17 @@ def theorem_network(
 ) -> MLP:
     """Equation (7) built by the textbook proof: a staircase of ``N`` steep logistic units.
 
-    Cut ``[a, b]`` into ``N`` cells of width ``h = (b - a)/N`` with end points ``x_0..x_N``.
-    Unit ``i`` is a smooth step at the cell border ``c_i = a + (i - 1/2) h`` that climbs by
-    ``w_i = F(x_i) - F(x_{i-1})``::
+    Cut ``[a, b]`` into ``N`` cells of width ``h = (b - a)/N`` with borders ``x_0..x_N``.
+    Unit ``i`` is a smooth step at the middle ``c_i = a + (i - 1/2) h`` of cell ``i`` that
+    climbs by ``w_i = F(x_i) - F(x_{i-1})``, how much ``F`` climbs across the cell::
 
         F_hat(x) = F(a) + sum_i w_i sigma(s (x - c_i)),   s = steepness / h,
 
-    so ``v_i = s`` and ``b_i = -s c_i``. Between borders ``F_hat`` is flat at a sample of
-    ``F``; for a Lipschitz ``F`` the sup error is about ``L h / 2``: it falls like ``1/N``.
-    Returned as a trained-looking ``MLP([1, N, 1], "logistic")`` (output bias ``F(a)``).
+    so ``v_i = s`` and ``b_i = -s c_i``. Between two middles ``F_hat`` is flat at ``F(x_i)``,
+    the value at the border between them, and no point is more than ``h/2`` from that
+    border; for an ``F`` with slope at most ``L`` the sup error is at most about ``L h / 2``:
+    it falls like ``1/N``. Returned as a trained-looking ``MLP([1, N, 1], "logistic")``
+    (output bias ``F(a)``).
     """
     N = _whole(N, "N")
     a, b = (float(v) for v in interval)
@@ -199,9 +201,10 @@ class WidthResult:
     """Error against width for one 1-D target (what the log-log figure shows).
 
     Every width is fitted once from each seed. ``run_sup[i, j]`` is the max error of width
-    ``widths[i]`` fitted from ``seeds[j]``; the network kept for width ``i`` (``nets``,
-    ``fitted_sup``, ``fitted_rms``) is the run with the lowest training loss, as "best of
-    ``len(seeds)`` random starts".
+    ``widths[i]`` fitted from ``seeds[j]`` and ``run_steps[i, j]`` the iterations that fit
+    used (at most ``steps``; fewer when the optimiser converged). The network kept for
+    width ``i`` (``nets``, ``fitted_sup``, ``fitted_rms``) is the run with the lowest
+    training loss; its max error need not be the lowest of the row.
     """
 
     widths: np.ndarray
@@ -216,6 +219,8 @@ class WidthResult:
     run_sup: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     run_loss: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     run_dead: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), int), repr=False)
+    run_steps: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), int), repr=False)
+    steps: int = 0  # the iteration budget of every fit
     nets: dict[int, MLP] = field(default_factory=dict, repr=False)
     theorem_nets: dict[int, MLP] = field(default_factory=dict, repr=False)
 
@@ -306,6 +311,8 @@ def error_vs_width(
         np.zeros(shape),
         np.zeros(shape),
         np.zeros(shape, dtype=int),
+        np.zeros(shape, dtype=int),
+        _whole(steps, "steps"),
     )
     runs = list(itertools.product(range(widths.size), range(len(seeds))))
     for i, j in _bar(runs, "fits"):
@@ -315,6 +322,7 @@ def error_vs_width(
         result.run_sup[i, j] = sup_error(net.predict, F, xt)
         result.run_loss[i, j] = history.final
         result.run_dead[i, j] = dead_units(net) if activation == "relu" else 0
+        result.run_steps[i, j] = history.steps
         if j == 0 or history.final < result.run_loss[i, :j].min():
             result.nets[N] = net
             result.fitted_sup[i] = result.run_sup[i, j]

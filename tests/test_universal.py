@@ -19,19 +19,40 @@ def test_theorem_network_is_equation_7_and_error_falls_like_one_over_n() -> None
     for N in (4, 8, 16, 32, 64):
         net = U.theorem_network(U.wiggle, N)
         assert net.sizes == [1, N, 1] and net.n_params == 3 * N + 1
-        # v_i = s for all units, b_i = -s c_i with the borders c_i inside [-1, 1].
+        # v_i = s = 12 / h for all units, b_i = -s c_i with c_i the middles of the N cells.
+        h = 2 / N
         s = net.params["W1"][:, 0]
-        assert np.all(s == s[0]) and s[0] > 0
+        assert np.all(s == s[0]) and s[0] == pytest.approx(12 / h)
         centres = -net.params["b1"] / s
-        assert np.all(np.diff(centres) > 0) and -1 < centres[0] and centres[-1] < 1
+        np.testing.assert_allclose(centres, -1 + h * (np.arange(N) + 0.5), atol=1e-12)
         errors.append(U.sup_error(net.predict, U.wiggle, X_FINE))
     errors = np.array(errors)
     assert np.all(np.diff(errors) < 0)
     # Doubling N roughly halves the sup error: slope about -1 on log-log.
     slope = np.polyfit(np.log([4, 8, 16, 32, 64]), np.log(errors), 1)[0]
     assert -1.3 < slope < -0.7
-    # The proof's bound: about (max |F'|) * h / 2, with max |F'| <= 4 + 4.5.
-    assert errors[-1] < 8.5 * (2 / 64) / 2 * 1.5
+    # The proof's bound: at most (max |F'|) * h / 2 for every N (max |F'| is about 8.29).
+    x = np.linspace(-1, 1, 100_001)
+    steepest = np.abs(4 * np.cos(4 * x) - 4.5 * np.sin(9 * x)).max()
+    assert 8.2 < steepest < 8.5
+    for N in (1, 2, 3, 4, 8, 16, 32, 64):
+        error = U.sup_error(U.theorem_network(U.wiggle, N).predict, U.wiggle, X_FINE)
+        assert error <= steepest * (2 / N) / 2
+
+
+def test_theorem_network_is_flat_at_the_border_values_between_the_middles() -> None:
+    # With N = 4 the steps sit at the cell middles -0.75, -0.25, 0.25, 0.75. At each border
+    # x_i between them the staircase takes the value F(x_i), and it is much flatter there
+    # than F (the steps are steep: s = 12 / h).
+    net = U.theorem_network(U.wiggle, 4)
+    middles = -net.params["b1"] / net.params["W1"][:, 0]
+    np.testing.assert_allclose(middles, [-0.75, -0.25, 0.25, 0.75])
+    borders = np.array([-0.5, 0.0, 0.5])
+    np.testing.assert_allclose(net.predict(borders), U.wiggle(borders), atol=0.01)
+    dx = 1e-4
+    slope = (net.predict(borders + dx) - net.predict(borders - dx)) / (2 * dx)
+    slope_F = (U.wiggle(borders + dx) - U.wiggle(borders - dx)) / (2 * dx)
+    assert np.all(np.abs(slope) < 0.2) and np.abs(slope_F).max() > 3
 
 
 def test_theorem_network_reproduces_a_constant_and_rejects_bad_input() -> None:
@@ -77,7 +98,10 @@ def small_widths() -> U.WidthResult:
 def test_error_vs_width_fits_improve_with_width(small_widths) -> None:
     r = small_widths
     assert r.widths.tolist() == [1, 4, 8] and r.seeds == [0]
-    assert r.run_sup.shape == (3, 1) and np.array_equal(r.run_sup[:, 0], r.fitted_sup)
+    assert r.run_sup.shape == r.run_steps.shape == (3, 1)
+    assert np.array_equal(r.run_sup[:, 0], r.fitted_sup)
+    # One unit converges well within the budget; eight use all 300 iterations.
+    assert r.steps == 300 and 0 < r.run_steps[0, 0] < 300 and r.run_steps[2, 0] == 300
     # One tanh unit cannot follow the wiggles; eight can (error well below the staircase's).
     assert r.fitted_sup[0] > 0.5
     assert r.fitted_sup[2] < 0.1 < r.theorem_sup[2]
@@ -89,6 +113,8 @@ def test_error_vs_width_fits_improve_with_width(small_widths) -> None:
         U.error_vs_width(widths=(1,), activation="swish")
     with pytest.raises(ValueError, match="seeds"):
         U.error_vs_width(widths=(1,), seeds=())
+    with pytest.raises(ValueError, match="steps"):
+        U.error_vs_width(widths=(1,), steps=0)
 
 
 def test_error_vs_width_keeps_the_start_with_the_lowest_training_loss() -> None:
@@ -260,9 +286,37 @@ def test_figures_show_every_run() -> None:
     # Every start of every width is a dot, next to the line through the kept starts.
     dots = [ln for ln in axes[0, 0].lines if ln.get_label() == "every relu start"]
     assert len(dots) == 1 and dots[0].get_xdata().size == 2 * 3
+    kept = [ln for ln in axes[0, 0].lines if ln.get_label().startswith("fitted relu")]
+    assert kept[0].get_label() == "fitted relu: lowest training error of 3 starts"
+    np.testing.assert_array_equal(kept[0].get_ydata(), widths.fitted_sup)
+    # The slope -1 reference runs through the middle of the staircase's points (on the log
+    # scale the staircase lies above it as much as below it), not through the first one.
+    (ref,) = [ln for ln in axes[0, 0].lines if ln.get_label().startswith("slope -1")]
+    gaps = np.log(widths.theorem_sup) - np.log(ref.get_ydata())
+    assert abs(gaps.sum()) < 1e-12 and np.allclose(np.diff(np.log(ref.get_ydata())), -np.log(2))
     # Every run is a dot: flat runs open, the others filled, one column per architecture.
     plotted = sum(ln.get_xdata().size for ln in axes[0, 1].lines if ln.get_marker() == "o")
     assert plotted == depth.sup.size
     labels = [t.get_text() for t in axes[0, 2].get_legend().get_texts()]
     assert labels[:3] == ["target", "deep: built by hand", "wide [1, 3, 1]: best run"]
     assert labels[3] in ("deep: a run that ended constant", "deep: best run")
+    # The best wide run is drawn on top of the (broad, pale) deep run, so a nearly flat wide
+    # run still shows where the deep run is a constant near 0.
+    lines = {ln.get_label(): ln for ln in axes[0, 2].lines}
+    assert lines[labels[2]].get_zorder() > lines[labels[3]].get_zorder()
+    assert lines[labels[2]].get_linewidth() < lines[labels[3]].get_linewidth()
+
+
+def test_depth_runs_title_says_whether_any_run_beats_the_constant() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.universal import plot_depth_runs
+
+    depth = U.wider_vs_deeper(3, architectures=[(1, 3, 1)], seeds=(0, 1), steps=20)
+    # [1, 3, 1] has 4 pieces, too few for g composed 3 times: every run is >= 1 off.
+    assert depth.sup.min() >= 1.0
+    _, axes = new_figure(1, 2)
+    plot_depth_runs(axes[0, 0], depth)
+    assert axes[0, 0].get_title() == "No run beats the constant 0 (2 starts each)"
+    depth.sup[0, 1] = 0.3  # as if one run had fitted
+    plot_depth_runs(axes[0, 1], depth)
+    assert axes[0, 1].get_title() == "2 random starts each: every run"

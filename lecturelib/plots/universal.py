@@ -29,10 +29,12 @@ __all__ = [
 def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
     """Sup error against the number of hidden units, log-log.
 
-    The theorem's hand-built staircase (from the first result) falls on a straight line of
-    slope -1 (error ~ 1/N); fitted networks fall faster at first, then level off where the
-    optimiser stops finding better parameters. A line joins the best start of each width
-    (lowest training loss); with more than two starts every start is a dot as well.
+    The theorem's hand-built staircase (from the first result) falls along a straight line of
+    slope -1 (error ~ 1/N), drawn dotted through the middle of the staircase's points (the
+    line ``C/N`` closest to them on the log scale); fitted networks fall faster at first,
+    then level off where the optimiser stops finding better parameters. A line joins, for
+    each width, the start with the lowest training error; with more than two starts every
+    start is a dot as well.
     """
     first = results[0]
     N = first.widths
@@ -45,7 +47,7 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
         markersize=4,
         label="theorem's staircase (built by hand)",
     )
-    ref = first.theorem_sup[0] * N[0] / N
+    ref = np.exp(np.mean(np.log(first.theorem_sup * N))) / N
     ax.loglog(N, ref, ":", color=COLORS["grey"], linewidth=1, label="slope -1: error ~ 1/N")
     colors = (COLORS["blue"], COLORS["vermillion"], COLORS["green"])
     for i, r in enumerate(results):
@@ -58,7 +60,7 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
             color=color,
             linewidth=1.5,
             markersize=4,
-            label=f"fitted {r.activation}, best of {runs} starts"
+            label=f"fitted {r.activation}: lowest training error of {runs} starts"
             if runs > 1
             else f"fitted {r.activation}",
         )
@@ -78,7 +80,7 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
     ax.set_xlabel("hidden units N")
     ax.set_ylabel("max |F_hat(x) - F(x)| on [-1, 1]")
     ax.set_title("More units, smaller error (until the optimiser gives up)")
-    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    ax.legend(frameon=False, fontsize=7.5, loc="lower left", handlelength=1.5, borderaxespad=0.3)
 
 
 def plot_units_needed(ax: Axes, result: DimensionResult) -> None:
@@ -159,7 +161,11 @@ def plot_depth_runs(ax: Axes, result: DepthResult) -> None:
     ax.set_xlim(-0.5, len(result.architectures) - 0.5)
     ax.set_ylim(0.0, max(1.3, float(result.sup.max()) * 1.05))
     ax.set_ylabel("max |F_hat(x) - F(x)|")
-    ax.set_title(f"{len(result.seeds)} random starts each: every run")
+    starts = len(result.seeds)
+    if result.sup.min() >= 1.0:
+        ax.set_title(f"No run beats the constant 0 ({starts} starts each)")
+    else:
+        ax.set_title(f"{starts} random starts each: every run")
     ax.legend(frameon=False, fontsize=8, loc="lower center")
 
 
@@ -167,6 +173,8 @@ def plot_depth_fits(ax: Axes, result: DepthResult, hand_built: MLP) -> None:
     """The sawtooth, the hand-built deep network, the best wide run and one deep run.
 
     The deep run shown is the first that ended as a constant (if any did), else the best.
+    It is drawn wide and pale under the best wide run, which is drawn on top: both can be
+    nearly flat near 0, and then the thin wide curve still shows on the broad deep one.
     """
     x = result.x_test
     k = result.compositions
@@ -186,6 +194,7 @@ def plot_depth_fits(ax: Axes, result: DepthResult, hand_built: MLP) -> None:
         color=COLORS["blue"],
         linewidth=1.5,
         label=f"wide {list(wide)}: best run",
+        zorder=4,
     )
     stuck = result.first_flat(deep)
     label = "deep: a run that ended constant"
@@ -195,8 +204,10 @@ def plot_depth_fits(ax: Axes, result: DepthResult, hand_built: MLP) -> None:
         x,
         stuck.predict(x),
         color=COLORS["vermillion"],
-        linewidth=1.5,
+        linewidth=4,
+        alpha=0.45,
         label=label,
+        zorder=3,
     )
     ax.set_xlabel("x")
     ax.set_ylabel("output")
