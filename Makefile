@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test execute html bench lint venv clean machines floors
+.PHONY: lab test execute html bench lint venv clean machines floors mutants
 
 # Create the virtual environment and install lecturelib (editable) with its dev extra.
 $(STAMP): pyproject.toml
@@ -51,6 +51,11 @@ floors:
 	$(FLOORS)/bin/python -m pip check
 	$(FLOORS)/bin/python -m pip list --format=freeze | grep -iE "^($$(sed 's/==.*//' $(FLOORS)/constraints.txt | paste -sd'|'))=="
 	$(FLOORS)/bin/python -m pytest --ignore=tests/browser
+
+## Mutation testing of the engine and the optimisers, on a scratch copy (about 15 min; by hand).
+mutants: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutants]"
+	$(BIN)/python .ci/mutants.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check lecturelib tests benchmarks

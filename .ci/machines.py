@@ -100,9 +100,20 @@ def main(argv: list[str]) -> int:
             f"NPY_DISABLE_CPU_FEATURES={env.get('NPY_DISABLE_CPU_FEATURES', '(none)')!r}",
             flush=True,
         )
-        command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *(targets or ["notebooks"])]
+        command = [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *(targets or ["notebooks"]),
+        ]
         result = subprocess.run(command, env=env)
-        print(f"== {name}: exit {result.returncode} in {time.perf_counter() - start:.0f} s", flush=True)
+        print(
+            f"== {name}: exit {result.returncode} in {time.perf_counter() - start:.0f} s",
+            flush=True,
+        )
         if result.returncode:
             failed.append(name)
     if failed:
