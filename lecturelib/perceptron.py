@@ -478,6 +478,21 @@ class XnorFit:
         """Every input gets probability >= :data:`SOLVED_PROBABILITY` for its class."""
         return bool(np.all(self.p_correct >= SOLVED_PROBABILITY))
 
+    def output_boundary(self) -> tuple[np.ndarray, float]:
+        """The output's decision boundary in hidden space: ``a . h + c = 0``.
+
+        Softmax gives class 1 ("fire") probability 0.5 exactly where the two scores are
+        equal: ``(W2[1] - W2[0]) . h + (b2[1] - b2[0]) = 0``. Returns ``(a, c)``.
+        """
+        W2, b2 = self.net.params["W2"], self.net.params["b2"]
+        return W2[1] - W2[0], float(b2[1] - b2[0])
+
+    def boundary_distance(self) -> np.ndarray:
+        """How far each input's hidden point (x1, o1, o2, x2) lies from the p(fire) = 0.5
+        boundary, in the units of hidden space."""
+        a, c = self.output_boundary()
+        return np.abs(self.hidden @ a + c) / float(np.linalg.norm(a))
+
 
 def learn_xnor(hidden: int = 2, seed: int = 0, activation: str = "sigmoid") -> XnorFit:
     """Train ``MLP([2, hidden, 2])`` on XNOR from the random initialisation ``seed``.

@@ -220,6 +220,24 @@ def test_learned_xnor_success_and_failure() -> None:
         learn_xnor(0)
 
 
+def test_output_boundary_is_where_p_fire_is_one_half() -> None:
+    from lecturelib.perceptron import INPUTS
+
+    on_the_line = 0
+    for seed in range(4):  # seed 0 fails with o1 and x2 merged at p = 0.5; seed 3 succeeds
+        fit = learn_xnor(2, seed)
+        a, c = fit.output_boundary()
+        p_fire = fit.net.predict_proba(INPUTS)[:, 1]
+        # Softmax of two scores is the logistic function of their difference a . h + c.
+        np.testing.assert_allclose(1 / (1 + np.exp(-(fit.hidden @ a + c))), p_fire, atol=1e-12)
+        d = fit.boundary_distance()
+        assert d.shape == (4,) and np.all(d >= 0)
+        half = np.abs(p_fire - 0.5) < 1e-6
+        assert np.all(d[half] < 1e-6) and np.all(d[~half] > 1e-3)
+        on_the_line += int(half.sum())
+    assert on_the_line >= 2  # the failure's two merged points lie on the line
+
+
 def test_count_solved_progress_bar_can_be_switched_off(capsys, monkeypatch) -> None:
     monkeypatch.setenv("TQDM_DISABLE", "")  # make test sets it: no bars in stored outputs
     quiet = count_solved([2], seeds=range(2), progress=False)

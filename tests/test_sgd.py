@@ -207,3 +207,45 @@ def test_lambda_explorer_shrinks_weights_and_extremes_do_not_warn() -> None:
     assert "training MSE" in explorer.text
     # The fit flattens towards the mean of y as lambda grows.
     assert np.ptp(explorer.state.fit) < 0.1
+
+
+def test_sgd_plot_log_step_axis_shows_the_early_descent(data) -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.sgd import SGDPlot
+
+    w_ls, b_ls = S.least_squares(data.X, data.y)
+    run = S.sgd(data.X, data.y, lr=0.2, decay=10, steps=500, progress=False)
+    _, axes = new_figure(1, 2)
+    plot = SGDPlot(axes[0, 0], axes[0, 1], data, w_ls, b_ls, max_steps=500, log_steps=True)
+    plot.update(run)
+    ax = axes[0, 0]
+    assert ax.get_xscale() == "log" and ax.get_xlim() == (1.0, 500.0)
+    steps, losses = plot.loss.get_data()
+    # Step 0 cannot sit on a log axis: the curve starts at step 1, with every later step.
+    assert steps[0] == 1 and np.array_equal(steps, run.steps_recorded[1:])
+    assert np.array_equal(losses, run.losses[1:])
+    assert "least-squares b" in axes[0, 1].get_title()
+    # The explorer's default keeps a linear axis from step 0.
+    _, axes = new_figure(1, 2)
+    plain = SGDPlot(axes[0, 0], axes[0, 1], data, w_ls, b_ls, max_steps=500)
+    plain.update(run)
+    assert axes[0, 0].get_xscale() == "linear" and plain.loss.get_data()[0][0] == 0
+
+
+def test_regularisation_path_plot_keeps_the_weights_readable() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.sgd import WEIGHTS_READABLE_FROM, plot_regularization_path
+
+    path = S.ridge_state().path  # lambda from 1e-6 to 10; ||w|| about 32 at 1e-6
+    fig, axes = new_figure()
+    ax = axes[0, 0]
+    marker = plot_regularization_path(ax, path, current=1e-3)
+    low, high = ax.get_ylim()
+    readable = path.W[path.lams >= WEIGHTS_READABLE_FROM]
+    assert low < readable.min() and readable.max() < high  # every weight shows from 1e-4 on
+    assert high < 0.5 * path.W.max()  # the large weights at tiny lambda do not set the scale
+    (ax_norm,) = [other for other in fig.axes if other is not ax]  # ||w|| on its own axis
+    assert ax_norm.get_yscale() == "log"
+    (line,) = ax_norm.get_lines()
+    np.testing.assert_array_equal(line.get_ydata(), path.norms)
+    assert len(marker) == 1 and marker[0].get_xdata()[0] == pytest.approx(-3.0)

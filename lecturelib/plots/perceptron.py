@@ -178,8 +178,9 @@ class TwoLayerPlot:
 def plot_learned_hidden_space(ax: Axes, fit: XnorFit, title: str | None = None) -> None:
     """The four inputs in a learned 2-unit hidden space, with the output's decision line.
 
-    The output layer predicts class 1 where score_1 > score_0, i.e. on one side of the line
-    ``(W2[1] - W2[0]) . h + (b2[1] - b2[0]) = 0``.
+    The output layer predicts class 1 ("fire") where score_1 > score_0, i.e. on one side of
+    the line ``(W2[1] - W2[0]) . h + (b2[1] - b2[0]) = 0`` (:meth:`XnorFit.output_boundary`),
+    where p(fire) = 0.5 exactly.
     """
     if fit.hidden.shape[1] != 2:
         raise ValueError(f"needs a network with 2 hidden units, got {fit.hidden.shape[1]}")
@@ -210,12 +211,10 @@ def plot_learned_hidden_space(ax: Axes, fit: XnorFit, title: str | None = None) 
         ax.annotate("", (0, 0), xytext=(8, 6), textcoords="offset points") for _ in POINT_NAMES
     ]
     _draw_xnor_points(ax, h, texts)
-    W2, b2 = fit.net.params["W2"], fit.net.params["b2"]
-    a = W2[1] - W2[0]
-    c = float(b2[1] - b2[0])
+    a, c = fit.output_boundary()
     low = -1.25 if fit.net.activation == "tanh" else LOW
     xs, ys = line_in_box(a[0], a[1], -c, low, HIGH)
-    ax.plot(xs, ys, color=COLORS["purple"], linewidth=2, label="output: p = 0.5")
+    ax.plot(xs, ys, color=COLORS["purple"], linewidth=2, label="output: p(fire) = 0.5")
     _square(ax, "learned hidden unit h1", "learned hidden unit h2", low)
     verdict = "solved" if fit.solved else "FAILED"
     ax.set_title(title or f"seed {fit.seed}: {verdict}, loss {fit.loss:.3g}", fontsize=11)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from lecturelib.plots import COLORS, CYCLE
 from lecturelib.sgd import CurveData, RegressionData, RidgeState, SGDRun, objective
 
 __all__ = ["RidgeFitPlot", "SGDPlot", "plot_convergence", "plot_regularization_path"]
+
+#: The regularisation path's weight axis covers the weights from this lambda on; at smaller
+#: lambda they grow large and leave the axis (their size shows on the norm's own axis).
+WEIGHTS_READABLE_FROM = 1e-4
 
 
 def _plain_log(axis: Axis) -> None:
@@ -35,6 +39,10 @@ class SGDPlot:
     The right panel draws the contours of the average loss over ``(w1, w2)`` with ``b`` held
     at its least-squares value (a slice of a 3-d bowl) and the least-squares solution as a
     star. Call :meth:`update` with a new run to move the curves in place.
+
+    ``log_steps=True`` puts the step axis on a log scale from step 1 (step 0, the start, is
+    not drawn), so a descent in the first few dozen steps of a long run stays visible. The
+    explorer keeps a linear axis (a log-scale axis makes each re-render slower).
     """
 
     def __init__(
@@ -46,10 +54,12 @@ class SGDPlot:
         b_ls: float,
         max_steps: int,
         lam: float = 0.0,
+        log_steps: bool = False,
     ) -> None:
         if data.d != 2:
             raise ValueError(f"SGDPlot draws the (w1, w2) plane: needs d = 2, not {data.d}")
         self.ax_loss, self.ax_path = ax_loss, ax_path
+        self.log_steps = log_steps
         self.floor = objective(data.X, data.y, w_ls, b_ls, lam)
         (self.loss,) = ax_loss.plot([], [], color=COLORS["blue"], linewidth=1.2, label="SGD")
         ax_loss.axhline(
@@ -57,9 +67,15 @@ class SGDPlot:
         )
         ax_loss.set_yscale("log")
         _plain_log(ax_loss.yaxis)
-        ax_loss.set_xlim(0, max_steps)
+        if log_steps:
+            ax_loss.set_xscale("log")
+            _plain_log(ax_loss.xaxis)
+            ax_loss.set_xlim(1, max_steps)
+            ax_loss.set_xlabel("step (log scale)")
+        else:
+            ax_loss.set_xlim(0, max_steps)
+            ax_loss.set_xlabel("step")
         ax_loss.set_ylim(self.floor * 0.5, 1e3)
-        ax_loss.set_xlabel("step")
         ax_loss.set_ylabel("average objective")
         ax_loss.legend(frameon=False, loc="upper right", fontsize=8)
         span = 2.5
@@ -88,11 +104,13 @@ class SGDPlot:
         ax_path.set_ylabel("w2")
         ax_path.set_aspect("equal", adjustable="box")
         ax_path.legend(frameon=False, loc="upper right", fontsize=8)
-        ax_path.set_title("path of (w1, w2); contours at b = b̂", fontsize=10)
+        solution = "least-squares" if lam == 0 else "closed-form"
+        ax_path.set_title(f"path of (w1, w2)\ncontours at the {solution} b", fontsize=10)
 
     def update(self, run: SGDRun, title: str | None = None) -> None:
         """Show a new run (in place)."""
-        self.loss.set_data(run.steps_recorded, _finite_or_nan(run.losses, 1e300))
+        keep = run.steps_recorded > 0 if self.log_steps else slice(None)
+        self.loss.set_data(run.steps_recorded[keep], _finite_or_nan(run.losses[keep], 1e300))
         self.path.set_data(_finite_or_nan(run.W[:, 0]), _finite_or_nan(run.W[:, 1]))
         self.end.set_data(_finite_or_nan(run.W[-1:, 0]), _finite_or_nan(run.W[-1:, 1]))
         if title is None:
@@ -107,42 +125,56 @@ def plot_convergence(ax: Axes, run: SGDRun, w_star: np.ndarray, b_star: float) -
     """How far SGD is from the closed-form solution, step by step (log scale).
 
     The largest ``|difference|`` over all parameters between the recorded ``(w, b)`` and
-    ``(w_star, b_star)``.
+    the closed-form ``(w_star, b_star)``.
     """
     gap = np.maximum(np.abs(run.W - w_star).max(axis=1), np.abs(run.b - b_star))
     ax.plot(run.steps_recorded, _finite_or_nan(gap), color=COLORS["blue"], linewidth=1.2)
     ax.set_yscale("log")
     _plain_log(ax.yaxis)
     ax.set_xlabel("step")
-    ax.set_ylabel("max |θ_SGD - θ*|")
+    ax.set_ylabel("largest |SGD - closed form|")
     ax.axhline(0.02, color=COLORS["black"], linestyle="--", linewidth=1)
-    ax.set_title("SGD closes in on the closed-form solution (dashed: 0.02)", fontsize=10)
+    ax.set_title("SGD closes in on the closed form (dashed: 0.02)", fontsize=10)
 
 
 def plot_regularization_path(ax: Axes, path, current: float | None = None) -> list:
     """Each ridge weight ``w_k(lambda)`` against ``log10 lambda``: all shrink to 0.
 
-    The x axis is ``log10 lambda`` on a linear scale (a log-scale axis costs an explorer a
-    third of its re-render time). Returns the vertical line marking ``current`` (or an empty
-    list), for in-place updates.
+    The weights' axis covers them from ``lambda = 1e-4`` on (:data:`WEIGHTS_READABLE_FROM`),
+    where they are of order 1; at smaller ``lambda`` they grow large and leave it. ``||w||``
+    has its own axis on the right, on a log scale, so its fall from about 30 to 0.03 shows
+    whole. The x axis is ``log10 lambda`` on a linear scale (a log-scale axis costs an
+    explorer a third of its re-render time). Returns the vertical line marking ``current``
+    (or an empty list), for in-place updates.
     """
     x = np.log10(path.lams)
     for k in range(path.W.shape[1]):
         ax.plot(x, path.W[:, k], color=CYCLE[k % len(CYCLE)], linewidth=1.0)
-    ax.plot(x, path.norms, color=COLORS["black"], linewidth=2.2, linestyle="--", label="‖w‖")
+    readable = path.lams >= WEIGHTS_READABLE_FROM
+    shown = path.W[readable] if readable.any() else path.W
+    low, high = min(float(shown.min()), 0.0), max(float(shown.max()), 0.0)
+    pad = 0.08 * (high - low) or 1.0
+    ax.set_ylim(low - pad, high + pad)
     ax.set_xlim(x[0], x[-1])
     ax.axhline(0.0, color=COLORS["grey"], linewidth=0.8)
     ax.set_xlabel("log10 λ")
-    ax.set_ylabel("weight")
-    ax.set_title("Regularization path: each coloured curve is one w_k", fontsize=10)
-    ax.legend(frameon=False, fontsize=8, loc="upper right")
+    ax.set_ylabel("weights (one curve each)")
+    ax.set_title("Regularisation path", fontsize=10)
+    ax_norm = ax.twinx()
+    ax_norm.plot(x, path.norms, color=COLORS["black"], linewidth=2.2, linestyle="--", label="‖w‖")
+    ax_norm.set_yscale("log")
+    _plain_log(ax_norm.yaxis)
+    ax_norm.yaxis.set_minor_locator(NullLocator())  # fewer ticks: a faster re-render
+    ax_norm.set_ylabel("‖w‖ (dashed, log scale)")
+    ax_norm.spines["top"].set_visible(False)
+    ax_norm.legend(frameon=False, fontsize=8, loc="upper right")
     if current is None:
         return []
     return [ax.axvline(np.log10(current), color=COLORS["vermillion"], linewidth=1.5)]
 
 
 class RidgeFitPlot:
-    """The data and the ridge fit at one ``lambda`` (left), the regularization path (right)."""
+    """The data and the ridge fit at one ``lambda`` (left), the regularisation path (right)."""
 
     def __init__(self, ax_fit: Axes, ax_path: Axes, data: CurveData, state: RidgeState) -> None:
         self.ax_fit = ax_fit

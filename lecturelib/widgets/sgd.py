@@ -79,10 +79,11 @@ def describe_ridge(state: RidgeState) -> str:
 
 
 def lambda_explorer(log10_lam: float = -3.0) -> Explorer:
-    """A slider for ``log10 lambda``: the ridge fit of notebook 10's curve and the path."""
+    """A slider for ``log10 lambda``: the ridge fit of notebook 10's curve and the
+    regularisation path."""
     data = default_curve_data()
     fig, axes = new_figure(
-        1, 2, figsize=(8.5, 3.4), margins={"left": 0.085, "right": 0.98, "wspace": 0.25}
+        1, 2, figsize=(8.5, 3.4), margins={"left": 0.085, "right": 0.91, "wspace": 0.25}
     )
     plot = RidgeFitPlot(axes[0, 0], axes[0, 1], data, ridge_state(log10_lam))
     return Explorer(
