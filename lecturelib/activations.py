@@ -31,9 +31,13 @@ import numpy as np
 
 __all__ = [
     "ACTIVATIONS",
+    "EXPONENTIALS",
+    "UNDEFINED",
     "Activation",
     "ThresholdFit",
     "UnitState",
+    "array_passes",
+    "derivative_cells",
     "derivative_table",
     "fit_threshold",
     "flat_mask",
@@ -55,7 +59,13 @@ __all__ = [
 
 
 def _as_float_array(z: Any, what: str = "z") -> np.ndarray:
-    """``z`` as a float array; a clear error for anything that is not numbers."""
+    """``z`` as a float array; a clear error for anything that is not numbers.
+
+    A :class:`_Traced` array passes through unchanged, so :func:`array_passes` can log the
+    operations applied to it.
+    """
+    if isinstance(z, _Traced) and z.dtype == float:
+        return z
     try:
         array = np.asarray(z, dtype=float)
     except (TypeError, ValueError) as error:
@@ -146,6 +156,9 @@ class Activation:
     derivative: str
     differentiable: bool
     saturates: bool
+    #: Inputs where the derivative does not exist (a jump or a kink). The code returns 0
+    #: there, as an autodiff engine passes back; tables say "undefined".
+    undefined_at: tuple[float, ...] = ()
 
     def __call__(self, z: Any) -> np.ndarray:
         return self.f(z)
@@ -153,11 +166,14 @@ class Activation:
 
 #: The slides' activation functions, in the order the slides introduce them.
 ACTIVATIONS: dict[str, Activation] = {
-    "sign": Activation("sign", sign, sign_grad, "sign(z)", "0 (undefined at 0)", False, True),
+    "sign": Activation("sign", sign, sign_grad, "sign(z)", "0 for z ≠ 0", False, True, (0.0,)),
     "logistic": Activation("logistic", logistic, logistic_grad, "1/(1+e^-z)", "s(1-s)", True, True),
     "tanh": Activation("tanh", tanh, tanh_grad, "tanh(z)", "1-tanh(z)^2", True, True),
-    "relu": Activation("relu", relu, relu_grad, "max(0,z)", "[z>0]", True, False),
+    "relu": Activation("relu", relu, relu_grad, "max(0,z)", "0 or 1", True, False, (0.0,)),
 }
+
+#: What tables print where a derivative does not exist.
+UNDEFINED = "undefined"
 
 
 def get_activation(name: str | Activation) -> Activation:
@@ -175,6 +191,17 @@ def get_activation(name: str | Activation) -> Activation:
 # ------------------------------------------------------------------------------------------
 # Saturation: where the derivative is tiny
 # ------------------------------------------------------------------------------------------
+def derivative_cells(name: str, zs: Sequence[float]) -> list[float | str]:
+    """The derivative of ``name`` at each of ``zs``, for a table: a number, or
+    ``"undefined"`` where the derivative does not exist (sign and ReLU at 0)."""
+    act = get_activation(name)
+    zs = np.asarray(zs, dtype=float).reshape(-1)
+    return [
+        UNDEFINED if z in act.undefined_at else float(g)
+        for z, g in zip(zs, act.grad(zs), strict=True)
+    ]
+
+
 def derivative_table(
     zs: Sequence[float] = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0),
     names: Sequence[str] = ("sign", "logistic", "tanh", "relu"),
@@ -182,11 +209,12 @@ def derivative_table(
     """Each activation's derivative at the inputs ``zs``: columns and rows for a Table.
 
     Sigmoids' derivatives fall off like ``e^-|z|`` (logistic) and ``4 e^-2|z|`` (tanh);
-    ReLU's stays 1 for every positive ``z``.
+    ReLU's stays 1 for every positive ``z``. Where a derivative does not exist (sign and
+    ReLU at ``z = 0``) the cell says ``"undefined"``.
     """
     zs = np.asarray(zs, dtype=float)
     columns = ["activation", *[f"z = {z:g}" for z in zs]]
-    rows = [[name, *get_activation(name).grad(zs)] for name in names]
+    rows = [[name, *derivative_cells(name, zs)] for name in names]
     return columns, rows
 
 
@@ -314,6 +342,66 @@ def fit_threshold(
         path.append(b)
     losses.append(float(threshold_loss(name, b, slope)[0]))
     return ThresholdFit(get_activation(name).name, np.array(path), np.array(losses))
+
+
+# ------------------------------------------------------------------------------------------
+# The cost of computing each activation: counted passes, and measured time
+# ------------------------------------------------------------------------------------------
+#: Operations that compute an exponential (``np.tanh`` does so inside its one pass).
+EXPONENTIALS = frozenset({"exp", "expm1", "exp2", "tanh"})
+
+
+class _Traced(np.ndarray):
+    """A float array that logs each numpy operation applied to it and to its results."""
+
+    log: list[str] | None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.log = getattr(obj, "log", None)
+
+    def _wrap(self, result: Any) -> Any:
+        if isinstance(result, np.ndarray) and result.ndim > 0:
+            result = result.view(_Traced)
+            result.log = self.log
+        return result
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        self.log.append(ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}")
+        plain = [np.asarray(a) if isinstance(a, _Traced) else a for a in inputs]
+        return self._wrap(getattr(ufunc, method)(*plain, **kwargs))
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        self.log.append(func.__name__)
+        plain = [np.asarray(a) if isinstance(a, _Traced) else a for a in args]
+        return self._wrap(func(*plain, **kwargs))
+
+    def astype(self, *args: Any, **kwargs: Any) -> Any:  # a conversion is a pass too
+        self.log.append("astype")
+        return self._wrap(np.asarray(self).astype(*args, **kwargs))
+
+
+def array_passes(
+    names: Sequence[str] = ("sign", "logistic", "tanh", "relu"), n: int = 8
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The numpy operations one call of each activation and of its derivative makes.
+
+    Returns ``{name: {"f": ops, "grad": ops}}`` with the operations' names in order, e.g.
+    ``("maximum",)`` for ReLU. Each operation reads and writes the whole array once (a
+    *pass*); the count, and whether a pass computes an exponential (:data:`EXPONENTIALS`),
+    is what the time of a call on a large array mostly depends on. Unlike a timing, the
+    count is the same on every machine.
+    """
+    results: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name in names:
+        act = get_activation(name)
+        parts = {}
+        for part, fn in (("f", act.f), ("grad", act.grad)):
+            z = np.linspace(-2.0, 2.0, n).view(_Traced)
+            z.log = []
+            fn(z)
+            parts[part] = tuple(z.log)
+        results[act.name] = parts
+    return results
 
 
 # ------------------------------------------------------------------------------------------

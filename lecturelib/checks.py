@@ -23,13 +23,13 @@ NOT_ANSWERED = "Not answered yet: replace None with your answer and run this cel
 HOLDS, FAILS = "✓", "✗ DOES NOT HOLD:"
 
 
-def claim(statement: str, holds: Any) -> bool:
+def claim(statement: str, holds: Any) -> None:
     """Print ``✓ statement`` if ``holds`` is true, else ``✗ DOES NOT HOLD: statement``.
 
     Used in notebooks under a sentence of the text that states a number or a comparison,
     e.g. ``claim("the deep network's median error is below the wide one's", m_deep < m_wide)``.
     ``holds`` must be a plain or numpy boolean (not an array: say ``all`` or ``any``).
-    Returns ``holds`` as a bool.
+    Returns nothing, so a cell may end with a claim without echoing a value.
     """
     if not isinstance(statement, str) or not statement:
         raise TypeError(f"claim: statement must be a non-empty string, got {statement!r}")
@@ -44,7 +44,6 @@ def claim(statement: str, holds: Any) -> bool:
             f"got {type(holds).__name__} {holds!r}"
         )
     print(f"{HOLDS} {statement}" if holds else f"{FAILS} {statement}")
-    return bool(holds)
 
 
 def self_check(answer: Any, test: Callable[[Any], bool], hint: str = "") -> None:

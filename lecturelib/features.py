@@ -25,18 +25,22 @@ from typing import Any
 import numpy as np
 
 from lecturelib.mlp import MLP
+from lecturelib.optim import levenberg_marquardt
 
 __all__ = [
     "RAW_FEATURES",
     "SUBPROBLEMS",
     "ZIP_CODES",
     "ModelResult",
+    "NetworkFit",
     "PolynomialDemo",
     "PolynomialState",
     "Restaurants",
     "UnitCorrelations",
     "compare_restaurant_models",
     "fit_linear",
+    "fit_network",
+    "legendre_features",
     "make_restaurants",
     "polynomial_demo",
     "polynomial_features",
@@ -64,12 +68,28 @@ def polynomial_features(x: Any, degree: int) -> np.ndarray:
 
     ``x`` must be a 1-d array of numbers; ``degree`` a whole number >= 0.
     """
+    x = _check_inputs(x, degree)
+    return x[:, None] ** np.arange(degree + 1)
+
+
+def _check_inputs(x: Any, degree: Any) -> np.ndarray:
     if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) or degree < 0:
         raise ValueError(f"degree must be a whole number >= 0, got {degree!r}")
     x = np.asarray(x, dtype=float)
     if x.ndim != 1:
         raise ValueError(f"x must be a 1-d array of inputs, got shape {x.shape}")
-    return x[:, None] ** np.arange(degree + 1)
+    return x
+
+
+def legendre_features(x: Any, degree: int) -> np.ndarray:
+    """The Legendre polynomials ``P_0(x), ..., P_degree(x)``, shape ``(n, degree + 1)``.
+
+    They span the same functions as ``(1, x, ..., x^degree)``, so a least-squares fit on
+    them is the *same* polynomial; but on ``[-1, 1]`` they are far from collinear (``x^10``
+    and ``x^12`` are nearly the same column), so the fit is computed without amplifying
+    rounding errors: the same numbers on every machine.
+    """
+    return np.polynomial.legendre.legvander(_check_inputs(x, degree), degree)
 
 
 def fit_linear(Phi: Any, y: Any) -> np.ndarray:
@@ -120,7 +140,8 @@ class PolynomialDemo:
     x_test: np.ndarray
     y_test: np.ndarray
     noise: float
-    weights: list[np.ndarray] = field(default_factory=list)
+    weights: list[np.ndarray] = field(default_factory=list)  # w_0..w_p of (1, x, ..., x^p)
+    legendre: list[np.ndarray] = field(default_factory=list)  # the same fits, Legendre basis
     train_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
     test_errors: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -136,7 +157,7 @@ class PolynomialDemo:
         if not 0 <= degree <= self.max_degree:
             raise ValueError(f"degree must be between 0 and {self.max_degree}, got {degree}")
         grid = np.linspace(-1, 1, 201)
-        f = polynomial_features(grid, degree) @ self.weights[degree]
+        f = legendre_features(grid, degree) @ self.legendre[degree]
         return PolynomialState(
             degree,
             self.weights[degree],
@@ -161,6 +182,9 @@ def polynomial_demo(
     least-squares polynomial fit of every degree ``0..max_degree`` on the training points.
 
     The held-out points come from the same distribution and are never used for fitting.
+    Each fit is computed on Legendre features (:func:`legendre_features`), the same
+    least-squares polynomial as on ``(1, x, ..., x^p)`` but well conditioned; its weights
+    on ``(1, x, ..., x^p)`` are in ``weights``.
     """
     if not 1 <= max_degree < n_train:
         raise ValueError(
@@ -174,10 +198,14 @@ def polynomial_demo(
     demo = PolynomialDemo(x_train, y_train, x_test, y_test, noise)
     train, test = [], []
     for p in range(max_degree + 1):
-        w = fit_linear(polynomial_features(x_train, p), y_train)
+        c = fit_linear(legendre_features(x_train, p), y_train)
+        w = np.zeros(p + 1)
+        monomial = np.polynomial.legendre.leg2poly(c)  # drops trailing zeros
+        w[: monomial.size] = monomial
+        demo.legendre.append(c)
         demo.weights.append(w)
-        train.append(np.mean((polynomial_features(x_train, p) @ w - y_train) ** 2))
-        test.append(np.mean((polynomial_features(x_test, p) @ w - y_test) ** 2))
+        train.append(np.mean((legendre_features(x_train, p) @ c - y_train) ** 2))
+        test.append(np.mean((legendre_features(x_test, p) @ c - y_test) ** 2))
     demo.train_errors = np.array(train)
     demo.test_errors = np.array(test)
     return demo
@@ -296,6 +324,93 @@ def _with_intercept(A: np.ndarray) -> np.ndarray:
     return np.hstack([np.ones((A.shape[0], 1)), A])
 
 
+#: The weight penalty ``lambda`` of :func:`fit_network` in the restaurant comparison.
+PENALTY = 0.1
+#: Random starts per network in the restaurant comparison.
+RESTARTS = 10
+
+
+@dataclass
+class NetworkFit:
+    """A network trained from several random starts, and what each start reached."""
+
+    net: MLP  # the network of the kept start
+    objectives: np.ndarray  # the objective each start converged to
+    steps: np.ndarray  # Levenberg-Marquardt iterations each start took
+    converged: np.ndarray  # whether each start converged (rather than hit the step limit)
+    best: int  # the index of the kept start (seed ``seed + best``)
+
+    @property
+    def n_best(self) -> int:
+        """How many starts reached the kept minimum (within a relative ``1e-9``)."""
+        return int(np.sum(self.objectives <= self.objectives[self.best] * (1 + 1e-9)))
+
+
+def fit_network(
+    X: Any,
+    y: Any,
+    hidden: int,
+    *,
+    penalty: float = PENALTY,
+    restarts: int = RESTARTS,
+    seed: int = 0,
+    steps: int = 3000,
+) -> NetworkFit:
+    """Train ``MLP([d, hidden, 1])`` (tanh) from ``restarts`` random starts; keep the best.
+
+    Each start (seeds ``seed, seed + 1, ...``) minimises the least-squares objective with a
+    small penalty on the size of the weights (as in ridge regression),
+
+        ``(1/n) sum_i (f(x_i) - y_i)^2 + (penalty/n) ||theta||^2``
+
+    (the sum of squared errors plus ``penalty ||theta||^2``, divided by ``n``),
+    by Levenberg-Marquardt until the steps become negligible. The penalty matters: without
+    it a tanh unit can always fit a little better by growing its weights towards a step,
+    the weights creep on for ever, and where training ends depends on when it is stopped
+    (and on the machine's rounding). With it every start converges to an isolated
+    minimum within a few hundred iterations. The start with the lowest objective is kept;
+    when several starts reach the same minimum (equal within a relative ``1e-9``) the first
+    of them is kept, so the choice never hangs on rounding.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).ravel()
+    if X.ndim != 2 or X.shape[0] != y.size:
+        raise ValueError(f"X must have shape (n, d) with n = len(y) = {y.size}, got {X.shape}")
+    if isinstance(hidden, bool) or not isinstance(hidden, (int, np.integer)) or hidden < 1:
+        raise ValueError(f"hidden must be a whole number >= 1, got {hidden!r}")
+    if isinstance(restarts, bool) or not isinstance(restarts, (int, np.integer)) or restarts < 1:
+        raise ValueError(f"restarts must be a whole number >= 1, got {restarts!r}")
+    if not penalty > 0:
+        raise ValueError(f"penalty must be a number > 0, got {penalty!r}")
+    n = y.size
+    root = float(np.sqrt(penalty))
+    thetas, objectives, taken, converged = [], [], [], []
+    for i in range(restarts):
+        net = MLP([X.shape[1], int(hidden), 1], activation="tanh", seed=seed + i)
+        shrink = root * np.eye(net.n_params)
+
+        def residuals(theta: np.ndarray, net: MLP = net) -> np.ndarray:
+            # f(x_i) - y_i, then sqrt(penalty) theta: their squares sum to the objective.
+            net.theta = theta
+            return np.concatenate([net.predict(X).ravel() - y, root * theta])
+
+        def jacobian(net: MLP = net, shrink: np.ndarray = shrink) -> np.ndarray:
+            return np.vstack([net.jacobian(X), shrink])
+
+        theta, history = levenberg_marquardt(
+            residuals, jacobian, net.theta, steps=steps, ftol=0.0, progress=False
+        )
+        thetas.append(theta)
+        objectives.append(history.final * (n + net.n_params) / n)
+        taken.append(history.steps)
+        converged.append(history.steps < steps)
+    objectives = np.array(objectives)
+    best = int(np.flatnonzero(objectives <= objectives.min() * (1 + 1e-9))[0])
+    net = MLP([X.shape[1], int(hidden), 1], activation="tanh", seed=seed + best)
+    net.theta = thetas[best]
+    return NetworkFit(net, objectives, np.array(taken), np.array(converged), best)
+
+
 @dataclass
 class ModelResult:
     """One model of the restaurant comparison: its errors and (for the MLP) the network."""
@@ -305,10 +420,16 @@ class ModelResult:
     test_mse: float
     n_params: int
     net: MLP | None = None
+    fit: NetworkFit | None = None
 
 
 def compare_restaurant_models(
-    train: Restaurants, test: Restaurants, hidden: tuple[int, ...] = (3, 8), seed: int = 0
+    train: Restaurants,
+    test: Restaurants,
+    hidden: tuple[int, ...] = (3, 8),
+    seed: int = 0,
+    restarts: int = RESTARTS,
+    penalty: float = PENALTY,
 ) -> list[ModelResult]:
     """The slides' three approaches, each scored by mean squared error on held-out data:
 
@@ -316,8 +437,9 @@ def compare_restaurant_models(
     (b) the predefined sub-problems ``h1, h2, h3`` (:func:`subproblem_features`), then a
         linear predictor ``w0 + w1 h1 + w2 h2 + w3 h3``;
     (c) an MLP ``[13, K, 1]`` with tanh hidden units on the same raw inputs as (a), for each
-        ``K`` in ``hidden``, learning its own intermediate features (L-BFGS, 3 restarts,
-        targets standardised for the fit).
+        ``K`` in ``hidden``, learning its own intermediate features: least squares with a
+        small weight penalty, best of ``restarts`` random starts (:func:`fit_network`),
+        targets standardised for the fit.
     """
     Xtr, Xte = raw_design(train.raw), raw_design(test.raw, reference=train.raw)
     ytr, yte = train.popularity, test.popularity
@@ -344,16 +466,8 @@ def compare_restaurant_models(
     )
     mu, sd = float(ytr.mean()), float(ytr.std())
     for k in hidden:
-        net = MLP([Xtr.shape[1], k, 1], activation="tanh", seed=seed)
-        net.fit(
-            Xtr,
-            (ytr - mu) / sd,
-            optimizer="lbfgs",
-            steps=300,
-            restarts=3,
-            seed=seed,
-            progress=False,
-        )
+        fit = fit_network(Xtr, (ytr - mu) / sd, k, penalty=penalty, restarts=restarts, seed=seed)
+        net = fit.net
         results.append(
             ModelResult(
                 f"(c) MLP, {k} learned features",
@@ -361,6 +475,7 @@ def compare_restaurant_models(
                 float(np.mean((net.predict(Xte) * sd + mu - yte) ** 2)),
                 net.n_params,
                 net,
+                fit,
             )
         )
     return results

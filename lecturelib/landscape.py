@@ -39,6 +39,7 @@ from lecturelib.mlp import MLP
 from lecturelib.optim import make_optimizer, train
 
 __all__ = [
+    "FAR",
     "LANDSCAPES",
     "OPTIMIZER_CHOICES",
     "SGD_NOISE",
@@ -48,6 +49,7 @@ __all__ = [
     "SeedStudy",
     "Trajectory",
     "activation_derivative",
+    "along_the_floor",
     "explore",
     "flip_unit",
     "hessian_eigenvalues",
@@ -55,6 +57,7 @@ __all__ = [
     "landscape_grid",
     "linear_slice",
     "mlp_losses",
+    "probe_losses",
     "restart_failure_rate",
     "run_optimizer",
     "saturation_gradients",
@@ -169,6 +172,43 @@ def hessian_eigenvalues(theta: Any, x: Any, y: Any, eps: float = 1e-5) -> np.nda
     return np.linalg.eigvalsh((H + H.T) / 2)
 
 
+def probe_losses(
+    theta: Any, x: Any, y: Any, radius: float, n: int = 2000, seed: int = 0
+) -> np.ndarray:
+    """The loss at ``n`` random points at distance ``radius`` from the slides' ``theta``.
+
+    The directions are uniform on the sphere (seeded). Where the second-derivative test is
+    inconclusive, this looks at the loss itself: if no point near ``theta`` is lower, it is
+    a local minimum.
+    """
+    if not (isinstance(radius, (int, float)) and radius > 0):
+        raise ValueError(f"radius must be a number > 0, got {radius!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
+    theta = np.asarray(theta, dtype=float)
+    directions = np.random.default_rng(seed).standard_normal((int(n), theta.size))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    return mlp_losses(theta + radius * directions, x, y)
+
+
+def along_the_floor(theta: Any, unit: int = 0, shift: float = 0.5) -> np.ndarray:
+    """Move a network with its hidden units switched off (``v = 0``) along its flat floor.
+
+    With every ``v_k = 0`` the network ignores ``x`` and computes the constant
+    ``c = w0 + sum_k w_k tanh(b_k)``. This shifts ``b_unit`` by ``shift`` and changes ``w0``
+    so that ``c`` stays the same: the network computes the same constant, so the loss does
+    not change at all, however large the shift.
+    """
+    theta = np.array(theta, dtype=float)
+    if not 0 <= unit < 3:
+        raise ValueError(f"unit must be 0, 1 or 2, got {unit!r}")
+    w = theta[7 + unit]
+    old = np.tanh(theta[unit])
+    theta[unit] += shift
+    theta[6] -= w * (np.tanh(theta[unit]) - old)
+    return theta
+
+
 # --------------------------------------------------------------------------------------
 # Bad local minima: many seeds at once, and restarts
 # --------------------------------------------------------------------------------------
@@ -236,7 +276,9 @@ def seed_study(
     start = np.array([slide_theta(MLP([1, 3, 1], seed=s)) for s in range(seeds)])
     graph, params, per_seed = _batched_network(start)
     feeds = {"X": x.reshape(1, -1, 1), "Y": y.reshape(1, -1)}
-    train(graph, feeds, optimizer=optimizer, lr=lr, steps=steps)
+    # No progress bar: the study takes about a second, and a bar that shows only on a slow
+    # machine would make the cell's output depend on the machine.
+    train(graph, feeds, optimizer=optimizer, lr=lr, steps=steps, progress=False)
     graph.forward(**feeds)
     finals = per_seed.value.copy()
     thetas = np.concatenate(
@@ -398,20 +440,70 @@ def landscape_grid(name: str, n: int = 121) -> tuple[np.ndarray, np.ndarray, np.
 
 @dataclass
 class Trajectory:
-    """The points an optimiser visited on a landscape, cut where it left the plotted box."""
+    """The points an optimiser visited on a landscape, and how the run ended.
+
+    ``points`` holds every iterate, also those outside the plotted box (the run goes on
+    there); :meth:`drawn` is the part worth drawing. ``values`` is ``f`` at each iterate.
+    A run has **left the plot** when an iterate lies outside the box (Adam at a large step,
+    or clipped steps that are too long, come back); it has **diverged** when it ran off for
+    good: its objective overflowed, or it ended more than :data:`FAR` box sizes away.
+    """
 
     landscape: str
     optimizer: str
     lr: float
     clip: float | None
     noise: float
-    points: np.ndarray  # (k, 2), inside the box (the last one on its edge if it left)
-    values: np.ndarray  # f at each point
-    steps: int  # steps taken (before leaving the box, or all)
-    left_box: bool
+    points: np.ndarray  # (steps + 1, 2), every iterate, all finite
+    values: np.ndarray  # f at each iterate
+    steps: int  # steps taken (fewer than asked only if f overflowed)
+    outside: int  # iterates outside the plotted box
+    left_at: int | None  # the first step that left the box (None: it never did)
     diverged: bool
-    grad_norm: float  # |grad f| at the last point (nan if it left the box)
+    grad_norm: float  # |grad f| at the last iterate
     status: str
+
+    @property
+    def left_box(self) -> bool:
+        """Whether any iterate lay outside the plotted box."""
+        return self.outside > 0
+
+    @property
+    def ended_outside(self) -> bool:
+        """Whether the last iterate lies outside the plotted box."""
+        return not _inside(LANDSCAPES[self.landscape], self.points[-1])
+
+    def drawn(self, reach: float = 10.0) -> np.ndarray:
+        """The path to draw: cut where it first gets ``reach`` box sizes from the box.
+
+        The last segment is shortened to end on that larger box, so whatever is drawn inside
+        the plot is exactly the path; beyond it, a diverging run's segments would only add
+        lines through the plot at ever larger scales.
+        """
+        lo, hi = _far_box(LANDSCAPES[self.landscape], reach)
+        pts = self.points
+        away = np.flatnonzero(np.any((pts < lo) | (pts > hi), axis=1))
+        if len(away) == 0:
+            return pts
+        k = int(away[0])
+        return np.vstack([pts[:k], _edge_point(pts[k - 1], pts[k], lo, hi)])
+
+
+#: A run that ends this many box sizes away from the plotted box has diverged. Runs with
+#: bounded steps (clipping, Adam) stay within a few box sizes over the explorer's whole range
+#: (the tests check it); a step that multiplies the distance each time passes this quickly.
+FAR = 1000.0
+
+
+def _far_box(land: Landscape, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    x0, x1, y0, y1 = land.box
+    size = max(x1 - x0, y1 - y0)
+    return np.array([x0, y0]) - reach * size, np.array([x1, y1]) + reach * size
+
+
+def _inside(land: Landscape, point: np.ndarray) -> bool:
+    x0, x1, y0, y1 = land.box
+    return bool(x0 <= point[0] <= x1 and y0 <= point[1] <= y1)
 
 
 def run_optimizer(
@@ -430,7 +522,8 @@ def run_optimizer(
     ``optimizer``: ``"gd"``, ``"momentum"``, ``"adam"`` (full batch), or ``"sgd"``: gradient
     descent on one random example per step, whose gradient is ``grad f`` plus noise of
     standard deviation ``noise`` (default :data:`SGD_NOISE`). ``clip`` bounds the gradient
-    norm. Never raises or warns for a large ``lr``: the run stops when it leaves the box.
+    norm. Never raises or warns for a large ``lr``: the run takes all its steps, wherever
+    they lead, and stops early only if ``f`` overflows (see :class:`Trajectory`).
     """
     land = _landscape(landscape)
     if optimizer not in OPTIMIZER_CHOICES:
@@ -444,18 +537,12 @@ def run_optimizer(
     graph, p = landscape_graph(landscape, start)
     name = "gd" if optimizer == "sgd" else optimizer
     opt = make_optimizer(name, [p], lr, clip)
-    x0, x1, y0, y1 = land.box
-    lo, hi = np.array([x0, y0]), np.array([x1, y1])
     points = [p.value.copy()]
-    left = False
 
     def record(step: int, loss: float) -> bool:
-        """Keep each point; stop training (return True) once the point leaves the box."""
-        nonlocal left
+        """Keep each finite iterate; stop (return True) if one is not finite."""
         point = p.value.copy()
-        if not (np.all(np.isfinite(point)) and np.all(point >= lo) and np.all(point <= hi)):
-            points.append(_edge_point(points[-1], point, lo, hi))
-            left = True
+        if not np.all(np.isfinite(point)):
             return True
         points.append(point)
         return False
@@ -472,17 +559,22 @@ def run_optimizer(
             graph, data, optimizer=opt, steps=steps, batch_size=batch, seed=seed,
             progress=False, callback=record,
         )  # fmt: skip
-    diverged = history.diverged and not left
-    pts = np.array(points)
-    values = land.numpy_f(pts[:, 0], pts[:, 1])
-    grad_norm = float("nan")
-    if not left:
+        pts = np.array(points)
+        values = land.numpy_f(pts[:, 0], pts[:, 1])
+        p.value = pts[-1].copy()
         graph.forward(noise=np.zeros(2))
         grad_norm = float(np.linalg.norm(graph.backward()["p"]))
-    status = _status(land, pts[-1], grad_norm, left or diverged, len(pts) - 1)
+    outside = [not _inside(land, q) for q in pts]
+    left_at = outside.index(True) if any(outside) else None
+    lo, hi = _far_box(land, FAR)
+    far = bool(np.any(pts[-1] < lo) or np.any(pts[-1] > hi))
+    overflowed = history.diverged or not np.isfinite(values[-1])
+    diverged = overflowed or far
+    steps_taken = len(pts) - 1
+    status = _status(land, pts[-1], values, grad_norm, diverged, outside[-1], steps_taken)
     return Trajectory(
-        landscape, optimizer, float(lr), clip, float(noise), pts, values,
-        len(pts) - 1, left, diverged or left, grad_norm, status,
+        landscape, optimizer, float(lr), clip, float(noise), pts, values, steps_taken,
+        int(sum(outside)), left_at, diverged, grad_norm, status,
     )  # fmt: skip
 
 
@@ -500,9 +592,21 @@ def _edge_point(a: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray) ->
     return np.clip(a + t * d, lo, hi)
 
 
-def _status(land: Landscape, point: np.ndarray, grad_norm: float, gone: bool, steps: int) -> str:
-    if gone:
-        return f"diverged: left the plot after {steps} steps"
+def _status(
+    land: Landscape,
+    point: np.ndarray,
+    values: np.ndarray,
+    grad_norm: float,
+    diverged: bool,
+    outside: bool,
+    steps: int,
+) -> str:
+    if diverged:
+        f = values[-1]
+        grown = "passed 1e100" if not f < 1e100 else f"grew to {f:.2g}"
+        return f"diverged: f {grown} in {steps} steps"
+    if outside:
+        return f"ended outside the plot (f = {values[-1]:.2g}, |grad f| = {grad_norm:.2g})"
     for sx, sy, kind in land.stationary:
         distance = np.hypot(point[0] - sx, point[1] - sy)
         if distance < 0.05 and grad_norm < 0.05:

@@ -25,15 +25,14 @@ a notebook shows a blown-up loss rather than a traceback.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from lecturelib.autodiff import Graph, Param
+from lecturelib.progress import DelayedBar
 
 __all__ = [
     "OPTIMIZERS",
@@ -257,42 +256,9 @@ def _positive(x: Any, what: str) -> float:
     return float(x)
 
 
-class _Progress:
-    """A progress bar that appears only once work has run longer than ``delay`` seconds.
-
-    Like tqdm's own ``delay``, but the tqdm bar is not even built before then: a fit that
-    takes a millisecond should not spend a tenth of it on a bar nobody sees.
-    """
-
-    def __init__(self, total: int, desc: str, delay: float) -> None:
-        self.total, self.desc, self.delay = total, desc, delay
-        self.n = 0
-        self.bar: tqdm | None = None
-        self.start = time.perf_counter()
-        if delay <= 0:
-            self._show()
-
-    def _show(self) -> None:
-        self.bar = tqdm(total=self.total, desc=self.desc, initial=self.n, leave=False)
-
-    def update(self, n: int = 1) -> None:
-        self.n += n
-        if self.bar is not None:
-            self.bar.update(n)
-        elif time.perf_counter() - self.start > self.delay:
-            self._show()
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _progress(total: int, progress: bool | None, desc: str) -> _Progress:
+def _progress(total: int, progress: bool | None, desc: str) -> DelayedBar:
     """A progress bar that appears only for work longer than 2 s (or always / never)."""
-    return _Progress(total, desc, float("inf") if progress is False else 0 if progress else 2.0)
+    return DelayedBar(total, desc, float("inf") if progress is False else 0 if progress else 2.0)
 
 
 def train(

@@ -15,8 +15,9 @@ or deeper?"). This module measures all of that with :class:`lecturelib.mlp.MLP`:
   logistic units), whose sup error falls like ``1/N``;
 - :func:`error_vs_width`: the error of fitted networks against ``N`` (and the construction's);
 - :func:`units_needed`: how many units a fixed error needs as the input dimension grows;
-- :func:`wider_vs_deeper`: one wide hidden layer against several narrow ones with the same
-  number of parameters.
+- :func:`wider_vs_deeper`: one wide hidden layer against a deep, narrow network with the
+  same number of parameters, trained on a sawtooth that the wide one provably cannot fit
+  (:func:`pieces_too_few`) and the deep one can represent exactly.
 
 Equation (7) has no output constant ``w_0``: a unit with ``v_i = 0`` outputs the constant
 ``sigma(b_i)``, so the MLP's output bias ``b2`` adds nothing the theorem lacks.
@@ -25,13 +26,13 @@ Equation (7) has no output constant ``w_0``: a unit with ``v_i = 0`` outputs the
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from lecturelib.mlp import ACTIVATIONS, MLP
+from lecturelib.progress import progress_bar
 
 __all__ = [
     "DEPTH_ARCHITECTURES",
@@ -40,13 +41,17 @@ __all__ = [
     "WidthResult",
     "bump",
     "count_params",
+    "dead_units",
     "error_vs_width",
     "grid",
+    "one_layer_pieces",
+    "pieces_too_few",
     "sawtooth",
     "sawtooth_deep_network",
     "sawtooth_shallow_network",
     "sup_error",
     "theorem_network",
+    "unit_terms",
     "units_needed",
     "wider_vs_deeper",
     "width_state",
@@ -59,8 +64,9 @@ Target = Callable[[np.ndarray], np.ndarray]
 WIDTHS = (1, 2, 4, 8, 16, 32, 64)
 #: The candidate widths searched by :func:`units_needed`.
 CANDIDATES = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
-#: Equal-budget architectures for 1-D inputs: 97, 97 and 103 parameters.
-DEPTH_ARCHITECTURES = ((1, 32, 1), (1, 8, 8, 1), (1, 6, 6, 6, 1))
+#: Equal-budget architectures for 1-D inputs, 31 parameters each: one hidden layer of 10
+#: units, and the shape of :func:`sawtooth_deep_network` for 5 compositions.
+DEPTH_ARCHITECTURES = ((1, 10, 1), (1, 2, 2, 2, 2, 2, 1))
 
 
 # ------------------------------------------------------------------------------------
@@ -126,6 +132,11 @@ def _rms(model: MLP, F: Target, X: np.ndarray) -> float:
     return float(np.sqrt(np.mean((model.predict(X) - F(X)) ** 2)))
 
 
+def _bar(items: Sequence, desc: str) -> Iterable:
+    """``items`` with a progress bar that appears after 2 s of work (none when stored)."""
+    return progress_bar(items, desc=desc, delay=2.0, leave=False)
+
+
 def _whole(value: object, name: str, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
@@ -179,18 +190,32 @@ def theorem_network(
 # ------------------------------------------------------------------------------------
 # Error against the number of hidden units
 # ------------------------------------------------------------------------------------
+#: Where the units' terms are drawn and measured (notebook 06's explorer).
+_TERM_GRID = np.linspace(-1.0, 1.0, 301)
+
+
 @dataclass
 class WidthResult:
-    """Error against width for one 1-D target (what the log-log figure shows)."""
+    """Error against width for one 1-D target (what the log-log figure shows).
+
+    Every width is fitted once from each seed. ``run_sup[i, j]`` is the max error of width
+    ``widths[i]`` fitted from ``seeds[j]``; the network kept for width ``i`` (``nets``,
+    ``fitted_sup``, ``fitted_rms``) is the run with the lowest training loss, as "best of
+    ``len(seeds)`` random starts".
+    """
 
     widths: np.ndarray
-    fitted_sup: np.ndarray  # max |F_hat - F| of the fitted networks, on a fine grid
-    fitted_rms: np.ndarray  # root-mean-square error of the fitted networks, same grid
+    fitted_sup: np.ndarray  # max |F_hat - F| of the kept networks, on a fine grid
+    fitted_rms: np.ndarray  # root-mean-square error of the kept networks, same grid
     theorem_sup: np.ndarray  # max error of the theorem's hand-built networks
     activation: str
     x_train: np.ndarray
     x_test: np.ndarray
     target: Target = field(repr=False)
+    seeds: list[int] = field(default_factory=list)
+    run_sup: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    run_loss: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    run_dead: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), int), repr=False)
     nets: dict[int, MLP] = field(default_factory=dict, repr=False)
     theorem_nets: dict[int, MLP] = field(default_factory=dict, repr=False)
 
@@ -199,6 +224,43 @@ class WidthResult:
         errors = {"theorem": self.theorem_sup, "fitted": self.fitted_sup}[which]
         return float(np.polyfit(np.log(self.widths), np.log(errors), 1)[0])
 
+    def index(self, N: int) -> int:
+        """The row of width ``N``."""
+        if isinstance(N, bool) or int(N) not in self.nets:
+            raise ValueError(
+                f"N must be one of the measured widths {self.widths.tolist()}, got {N!r}"
+            )
+        return int(np.flatnonzero(self.widths == int(N))[0])
+
+    def largest_term(self, N: int) -> float:
+        """The largest ``|w_i sigma(v_i x + b_i)|`` of the kept width-``N`` fit on [-1, 1]."""
+        self.index(N)
+        return float(np.max(np.abs(unit_terms(self.nets[int(N)], _TERM_GRID))))
+
+
+def unit_terms(net: MLP, x: np.ndarray) -> np.ndarray:
+    """The terms ``w_i sigma(v_i x + b_i)`` of a one-hidden-layer net, shape ``(N, len(x))``.
+
+    Equation (7): the network's output is their sum plus the output bias ``b2``.
+    """
+    if len(net.sizes) != 3 or net.sizes[-1] != 1:
+        raise ValueError(f"unit_terms needs a network like [d, N, 1], got {net.sizes}")
+    return (net.hidden(x)[0] * net.params["W2"][0]).T
+
+
+def dead_units(net: MLP, interval: tuple[float, float] = (-1.0, 1.0)) -> int:
+    """How many ReLU units of a ``[1, N, 1]`` net output 0 everywhere on ``interval``.
+
+    Unit ``i`` computes ``relu(v_i x + b_i)``; it is "dead" on ``[a, b]`` when
+    ``v_i x + b_i <= 0`` at both ends (a straight line is then <= 0 in between). A dead unit
+    contributes nothing and gets no gradient: training cannot bring it back.
+    """
+    if net.activation != "relu" or len(net.sizes) != 3 or net.sizes[0] != 1:
+        raise ValueError(f"dead_units needs a ReLU network like [1, N, 1], got {net!r}")
+    v, b = net.params["W1"][:, 0], net.params["b1"]
+    a, c = (float(t) for t in interval)
+    return int(np.count_nonzero((v * a + b <= 0) & (v * c + b <= 0)))
+
 
 def error_vs_width(
     F: Target = wiggle,
@@ -206,17 +268,16 @@ def error_vs_width(
     *,
     activation: str = "tanh",
     n_train: int = 100,
-    restarts: int = 2,
+    seeds: Sequence[int] = (0, 1),
     steps: int = 400,
-    seed: int = 0,
 ) -> WidthResult:
-    """Fit ``MLP([1, N, 1])`` to ``F`` on ``n_train`` points of [-1, 1] for each ``N``.
+    """Fit ``MLP([1, N, 1])`` to ``F`` on ``n_train`` points of [-1, 1], from each seed, per ``N``.
 
     Each fit is ``MLP.fit``'s default (Levenberg-Marquardt for tanh and logistic units,
-    L-BFGS for ReLU) with ``restarts`` random starts (best kept) and ``rtol=0``: it fits as
-    far as ``steps`` iterations get, so a plateau is the optimiser's. Errors are measured
-    on 1001 points, so they include what happens between the training points. The
-    theorem's staircase network of the same ``N`` is measured alongside.
+    L-BFGS for ReLU) with ``rtol=0``: it fits as far as ``steps`` iterations get, so a plateau
+    is the optimiser's. Errors are measured on 1001 points, so they include what happens
+    between the training points. The theorem's staircase network of the same ``N`` is
+    measured alongside.
     """
     widths = np.array([_whole(N, "every width") for N in widths])
     if widths.size == 0:
@@ -225,9 +286,13 @@ def error_vs_width(
         raise ValueError(
             f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
         )
+    seeds = [int(s) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must list at least one seed")
     x = np.linspace(-1.0, 1.0, _whole(n_train, "n_train", 2))
     xt = np.linspace(-1.0, 1.0, 1001)
     y = F(x)
+    shape = (widths.size, len(seeds))
     result = WidthResult(
         widths,
         np.zeros(widths.size),
@@ -237,13 +302,24 @@ def error_vs_width(
         x,
         xt,
         F,
+        seeds,
+        np.zeros(shape),
+        np.zeros(shape),
+        np.zeros(shape, dtype=int),
     )
-    for i, N in enumerate(tqdm(widths, desc="widths", delay=2.0, leave=False)):
-        net = MLP([1, int(N), 1], activation=activation, seed=seed)
-        net.fit(x, y, restarts=restarts, steps=steps, seed=seed, rtol=0, progress=False)
-        result.nets[int(N)] = net
-        result.fitted_sup[i] = sup_error(net.predict, F, xt)
-        result.fitted_rms[i] = _rms(net, F, xt)
+    runs = list(itertools.product(range(widths.size), range(len(seeds))))
+    for i, j in _bar(runs, "fits"):
+        N = int(widths[i])
+        net = MLP([1, N, 1], activation=activation, seed=seeds[j])
+        history = net.fit(x, y, steps=steps, rtol=0, progress=False)
+        result.run_sup[i, j] = sup_error(net.predict, F, xt)
+        result.run_loss[i, j] = history.final
+        result.run_dead[i, j] = dead_units(net) if activation == "relu" else 0
+        if j == 0 or history.final < result.run_loss[i, :j].min():
+            result.nets[N] = net
+            result.fitted_sup[i] = result.run_sup[i, j]
+            result.fitted_rms[i] = _rms(net, F, xt)
+    for i, N in enumerate(widths):
         built = theorem_network(F, int(N))
         result.theorem_nets[int(N)] = built
         result.theorem_sup[i] = sup_error(built.predict, F, xt)
@@ -265,25 +341,30 @@ class WidthState:
     fitted_sup: float
     theorem_sup: float
 
+    @property
+    def largest_term(self) -> float:
+        """The largest ``|w_i sigma(v_i x + b_i)|`` drawn."""
+        return float(np.max(np.abs(self.terms)))
+
+    @property
+    def target_max(self) -> float:
+        """The largest ``|F(x)|`` drawn: what the terms add up to."""
+        return float(np.max(np.abs(self.target)))
+
 
 def width_state(result: WidthResult, N: int) -> WidthState:
     """The pure update behind notebook 06's width explorer (no training: all precomputed)."""
-    if isinstance(N, bool) or int(N) not in result.nets:
-        raise ValueError(
-            f"N must be one of the measured widths {result.widths.tolist()}, got {N!r}"
-        )
+    i = result.index(N)
     N = int(N)
     net = result.nets[N]
-    x = np.linspace(-1.0, 1.0, 301)
-    terms = net.hidden(x)[0] * net.params["W2"][0]
-    i = int(np.flatnonzero(result.widths == N)[0])
+    x = _TERM_GRID.copy()
     return WidthState(
         N,
         x,
         result.target(x),
         net.predict(x),
         result.theorem_nets[N].predict(x),
-        terms.T,
+        unit_terms(net, x),
         result.x_train,
         result.target(result.x_train),
         float(result.fitted_sup[i]),
@@ -333,7 +414,7 @@ def units_needed(
             raise ValueError(f"give points_per_axis for dimension {d}")
     rng = np.random.default_rng(seed)
     result = DimensionResult(float(eps), dims, {}, {}, {})
-    for d in tqdm(dims, desc="dimensions", delay=2.0, leave=False):
+    for d in _bar(dims, "dimensions"):
         X = grid(d, per_axis[d])
         Xt = rng.uniform(-1.0, 1.0, size=(n_test, d))
         y = F(X)
@@ -399,54 +480,85 @@ def sawtooth_shallow_network(compositions: int) -> MLP:
     return net
 
 
+def one_layer_pieces(units: int) -> int:
+    """The most straight pieces a ``[1, N, 1]`` ReLU network can make: ``N + 1``.
+
+    Each unit ``relu(v x + b)`` bends the output at one point at most (``x = -b/v``), so
+    ``N`` units cut the line into at most ``N + 1`` straight pieces.
+    """
+    return _whole(units, "units") + 1
+
+
+def pieces_too_few(pieces: int, compositions: int) -> bool:
+    """True if *every* function of ``pieces`` straight pieces is at least 1 away from the sawtooth.
+
+    :func:`sawtooth` with ``k`` compositions has ``2^k + 1`` peaks and troughs (the ends
+    included), alternately -1 and +1. A straight line that passes three consecutive ones
+    (-1, +1, -1, or the reverse) is at least 1 away from one of them. Pieces that each
+    cover at most two of the ``2^k + 1`` points need ``2 * pieces >= 2^k + 1``; with fewer
+    pieces some piece covers three, and the max error is at least 1: no better than the
+    constant 0.
+    """
+    return 2 * _whole(pieces, "pieces") < 2 ** _whole(compositions, "compositions") + 1
+
+
 @dataclass
 class DepthResult:
-    """Equal-budget architectures, each trained from several seeds."""
+    """Equal-budget architectures, each trained from several seeds on the sawtooth."""
 
     architectures: list[tuple[int, ...]]
     n_params: list[int]
-    errors: np.ndarray  # (architecture, seed): rms error on a fine grid
+    compositions: int
     seeds: list[int]
-    activation: str
-    success: float  # an error below this counts as a success
-    nets: dict[tuple[int, ...], MLP] = field(default_factory=dict, repr=False)  # best per arch
+    sup: np.ndarray  # (architecture, seed): max |F_hat - F| on a grid through every kink
+    flat: np.ndarray  # (architecture, seed): the trained network outputs a constant
+    dead_layer: np.ndarray  # (architecture, seed): some hidden layer outputs 0 on all of [-1, 1]
+    success: float  # a max error below this counts as a fit
+    x_test: np.ndarray = field(repr=False)
     runs: dict[tuple[tuple[int, ...], int], MLP] = field(default_factory=dict, repr=False)
 
     @property
-    def best(self) -> np.ndarray:
-        return self.errors.min(axis=1)
-
-    @property
-    def median(self) -> np.ndarray:
-        return np.median(self.errors, axis=1)
-
-    @property
     def successes(self) -> np.ndarray:
-        return (self.errors < self.success).sum(axis=1)
+        """How many runs of each architecture fit: max error below ``success``."""
+        return (self.sup < self.success).sum(axis=1)
 
-    def typical(self, architecture: Sequence[int]) -> MLP:
-        """The run of ``architecture`` whose error is the median one (the lower middle)."""
+    @property
+    def n_flat(self) -> np.ndarray:
+        """How many runs of each architecture ended as a constant function."""
+        return self.flat.sum(axis=1)
+
+    def best(self, architecture: Sequence[int]) -> MLP:
+        """The run of ``architecture`` with the smallest max error."""
         i = self.architectures.index(tuple(architecture))
-        j = int(np.argsort(self.errors[i])[(len(self.seeds) - 1) // 2])
-        return self.runs[(self.architectures[i], self.seeds[j])]
+        return self.runs[(self.architectures[i], self.seeds[int(np.argmin(self.sup[i]))])]
+
+    def first_flat(self, architecture: Sequence[int]) -> MLP | None:
+        """The first run (by seed) of ``architecture`` that ended as a constant, if any."""
+        i = self.architectures.index(tuple(architecture))
+        hits = np.flatnonzero(self.flat[i])
+        if hits.size == 0:
+            return None
+        return self.runs[(self.architectures[i], self.seeds[int(hits[0])])]
 
 
 def wider_vs_deeper(
-    F: Target = sawtooth,
+    compositions: int = 5,
     architectures: Sequence[Sequence[int]] = DEPTH_ARCHITECTURES,
     *,
-    activation: str = "relu",
-    seeds: Sequence[int] = tuple(range(6)),
-    n_train: int = 200,
-    steps: int = 400,
-    success: float = 0.01,
+    seeds: Sequence[int] = tuple(range(30)),
+    steps: int = 300,
+    success: float = 0.5,
 ) -> DepthResult:
-    """Train each architecture (``[1, m, ..., m, 1]``) once from each seed on ``F``.
+    """Train each ReLU architecture once from each seed on the sawtooth ``g`` composed k times.
 
-    Reports every run's root-mean-square error on 2001 points of [-1, 1], so the notebook
-    can show both what depth can do (the best run) and how reliably it is found (median,
-    number of runs below ``success``).
+    The training points are ``4 * 2^k + 1`` evenly spaced points of [-1, 1] and the max error
+    is measured on ``64 * 2^k + 1`` points: both grids go through every peak and trough of
+    the target. Each fit is L-BFGS (``MLP.fit``'s default for ReLU) for at most ``steps``
+    iterations. Every run is recorded: its max error, whether it ended as a constant, and
+    whether some hidden layer ended dead (all its units 0 on all of [-1, 1], so nothing after
+    it depends on ``x`` and no gradient reaches the layers before it).
     """
+    k = _whole(compositions, "compositions")
     archs = [tuple(int(s) for s in a) for a in architectures]
     for a in archs:
         if len(a) < 3 or a[0] != 1 or a[-1] != 1:
@@ -454,19 +566,28 @@ def wider_vs_deeper(
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("seeds must list at least one seed")
-    x = np.linspace(-1.0, 1.0, _whole(n_train, "n_train", 2))
-    xt = np.linspace(-1.0, 1.0, 2001)
-    y = F(x)
-    errors = np.zeros((len(archs), len(seeds)))
+    x = np.linspace(-1.0, 1.0, 4 * 2**k + 1)
+    xt = np.linspace(-1.0, 1.0, 64 * 2**k + 1)
+    y, yt = sawtooth(x, k), sawtooth(xt, k)
+    shape = (len(archs), len(seeds))
     result = DepthResult(
-        archs, [count_params(a) for a in archs], errors, seeds, activation, float(success)
+        archs,
+        [count_params(a) for a in archs],
+        k,
+        seeds,
+        np.zeros(shape),
+        np.zeros(shape, dtype=bool),
+        np.zeros(shape, dtype=bool),
+        float(success),
+        xt,
     )
     runs = list(itertools.product(range(len(archs)), range(len(seeds))))
-    for i, j in tqdm(runs, desc="architectures", delay=2.0, leave=False):
-        net = MLP(list(archs[i]), activation=activation, seed=seeds[j])
+    for i, j in _bar(runs, "fits"):
+        net = MLP(list(archs[i]), activation="relu", seed=seeds[j])
         net.fit(x, y, steps=steps, progress=False)
-        errors[i, j] = _rms(net, F, xt)
+        prediction = net.predict(xt)
+        result.sup[i, j] = float(np.max(np.abs(prediction - yt)))
+        result.flat[i, j] = bool(np.ptp(prediction) == 0.0)
+        result.dead_layer[i, j] = any(not np.any(h) for h in net.hidden(xt))
         result.runs[(archs[i], seeds[j])] = net
-        if errors[i, j] == errors[i, : j + 1].min():
-            result.nets[archs[i]] = net
     return result

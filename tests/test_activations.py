@@ -99,10 +99,40 @@ def test_derivative_table() -> None:
     columns, rows = A.derivative_table((0.0, 5.0))
     assert columns == ["activation", "z = 0", "z = 5"]
     table = {r[0]: r[1:] for r in rows}
-    assert table["sign"] == [0.0, 0.0]
+    # sign jumps and ReLU has a kink at 0: no derivative there, whatever the code returns
+    assert table["sign"] == ["undefined", 0.0]
+    assert table["relu"] == ["undefined", 1.0]
     assert table["tanh"][0] == 1.0 and table["tanh"][1] < 2e-4
     assert table["logistic"][0] == 0.25
-    assert table["relu"][1] == 1.0
+    assert A.sign_grad(0.0) == 0.0 and A.relu_grad(0.0) == 0.0  # what autodiff passes back
+    assert A.derivative_cells("relu", [-1.0, 0.0, -0.0, 1e-300]) == [
+        0.0,
+        "undefined",
+        "undefined",
+        1.0,
+    ]
+    assert A.derivative_cells("tanh", [0.0]) == [1.0]
+
+
+def test_array_passes_count_numpy_operations() -> None:
+    passes = A.array_passes()
+    assert list(passes) == ["sign", "logistic", "tanh", "relu"]
+    assert passes["relu"] == {"f": ("maximum",), "grad": ("greater", "astype")}
+    assert passes["tanh"]["f"] == ("tanh",)
+    assert passes["sign"] == {"f": ("greater_equal", "where"), "grad": ("zeros_like",)}
+    # the overflow-safe logistic function: |z|, -|z|, exp, z >= 0, where, 1 + e, divide
+    assert len(passes["logistic"]["f"]) == 7 and passes["logistic"]["f"].count("exp") == 1
+    assert len(passes["logistic"]["grad"]) == 6 and len(passes["tanh"]["grad"]) == 7
+    for name, parts in passes.items():
+        uses_exp = any(A.EXPONENTIALS.intersection(ops) for ops in parts.values())
+        assert uses_exp == (name in ("logistic", "tanh"))
+    # counting changes nothing: the traced call returns the same numbers as a plain one
+    z = np.linspace(-3, 3, 7)
+    traced = z.view(A._Traced)
+    traced.log = []
+    np.testing.assert_array_equal(np.asarray(A.logistic_grad(traced)), A.logistic_grad(z))
+    assert len(traced.log) == 6
+    assert type(A.logistic(z)) is np.ndarray  # plain inputs stay plain
 
 
 def test_get_activation_errors() -> None:
@@ -197,6 +227,13 @@ def test_figures_draw() -> None:
     fig, axes = new_figure(1, 3)
     plot_threshold_losses(axes[0, 0], [A.fit_threshold("sign"), A.fit_threshold("tanh")])
     plot_timings(axes[0, 1], {"relu": {"f": 1e-4, "grad": 2e-4}})
+    _, more = new_figure()
+    passes = A.array_passes(["tanh", "relu"])
+    plot_timings(
+        more[0, 0], {"tanh": {"f": 1e-4, "grad": 5e-4}, "relu": {"f": 1e-5, "grad": 2e-5}}, passes
+    )
+    labels = [t.get_text() for t in more[0, 0].texts]
+    assert labels == ["1e", "1", "7e", "2"]  # passes over the array, e = an exponential
     x = np.linspace(-1, 1, 5)
     f, H = A.two_layer(x, np.ones((2, 1)), np.ones(2), return_hidden=True)
     plot_two_layer(axes[0, 2], x, H, np.ones(2), f, "tanh")

@@ -29,6 +29,7 @@ from lecturelib.backprop import (
     slides_data,
     time_methods,
     to_mlp_order,
+    unit_contributions,
 )
 from lecturelib.mlp import MLP
 from lecturelib.plots import new_figure
@@ -179,15 +180,35 @@ def test_slide_gradient_is_the_gradient() -> None:
 
 def test_gradient_descent_fit_learns_x_squared() -> None:
     x, y = slides_data()
-    fit = fit_by_gradient_descent(x, y, lr=0.3, steps=2000)
-    assert fit.history.losses[0] > 0.05 and fit.final < 1e-3
+    fit = fit_by_gradient_descent(x, y, steps=3000)
+    assert fit.lr == 0.15
+    assert fit.history.losses[0] > 0.05 and fit.final < 3e-3
     assert not fit.history.diverged
+    assert np.all(np.diff(fit.history.losses) < 0)  # every step lowers the loss
     np.testing.assert_array_equal(fit.theta, slide_theta(fit.net))
     # one step by hand is exactly what the optimiser does: theta - lr * grad
     net = MLP([1, 3, 1], seed=0)
     _, grad = slide_gradient(net, x, y)
     one = fit_by_gradient_descent(x, y, lr=0.3, steps=1)
     np.testing.assert_allclose(one.theta, one.theta0 - 0.3 * grad, rtol=1e-13, atol=1e-15)
+
+
+def test_default_fit_does_not_amplify_rounding_and_uses_all_three_units() -> None:
+    """Notebook 11's fit: a start moved by 1e-12 ends within 1e-9 (no chaos), and at the end
+    every hidden unit's contribution w_k tanh(v_k x + b_k) varies across the data."""
+    x, y = slides_data()
+    fit = fit_by_gradient_descent(x, y)
+    net = MLP([1, 3, 1], seed=0)
+    net.theta = net.theta * (1 + 1e-12)
+    net.fit(x, y, optimizer="gd", lr=fit.lr, steps=fit.history.steps)
+    np.testing.assert_allclose(slide_theta(net), fit.theta, rtol=0, atol=1e-9)
+    assert 1e-5 < fit.final < 1e-4
+    grid = np.linspace(-1, 1, 200)
+    contributions = unit_contributions(fit.net, grid)
+    np.testing.assert_allclose(
+        contributions.sum(axis=1) + fit.theta[6], fit.net.predict(grid).ravel(), rtol=1e-12
+    )
+    assert np.all(np.ptp(contributions, axis=0) > 0.2)
     with pytest.raises(ValueError, match="steps must be a whole number"):
         fit_by_gradient_descent(x, y, steps=-1)
 

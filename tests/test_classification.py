@@ -84,6 +84,87 @@ def test_linear_scores_fail_where_the_mlp_succeeds() -> None:
         C.fit_classifier([2, 3], X, y, Xt, yt, activation="swish")
 
 
+def test_fits_converge_to_the_same_point_from_a_start_perturbed_by_rounding(monkeypatch) -> None:
+    # What a student's CPU changes: the last bits of every result. With the weight penalty
+    # L-BFGS converges, so a start perturbed by 1e-12 ends at the same fit.
+    X, y = C.spirals(seed=0)
+    Xt, yt = C.spirals(seed=1)
+    fits = [C.fit_classifier([2, 8, 3], X, y, Xt, yt)]
+    initialize = MLP.initialize
+    rng = np.random.default_rng(7)
+
+    def perturbed(self, seed=0):
+        initialize(self, seed)
+        self.theta = self.theta * (1 + 1e-12 * rng.standard_normal(self.n_params))
+
+    monkeypatch.setattr(MLP, "initialize", perturbed)
+    fits.append(C.fit_classifier([2, 8, 3], X, y, Xt, yt))
+    a, b = fits
+    assert a.converged and b.converged and len(a.log_likelihood) < C.MAX_STEPS
+    # Converged to about 5 digits: far more than the 1 decimal the notebook prints.
+    assert b.final_log_likelihood == pytest.approx(a.final_log_likelihood, abs=1e-4)
+    np.testing.assert_allclose(b.net.theta, a.net.theta, atol=1e-4)
+    assert (a.train_accuracy, a.test_accuracy) == (b.train_accuracy, b.test_accuracy)
+
+
+def test_the_log_likelihood_is_recorded_per_iteration_without_the_penalty() -> None:
+    X, y = C.spirals(seed=0)
+    Xt, yt = C.spirals(seed=1)
+    start = MLP([2, 4, 3], seed=0)
+    fit = C.fit_classifier([2, 4, 3], X, y, Xt, yt, steps=5)
+    assert not fit.converged and len(fit.log_likelihood) == 6  # the start and 5 iterations
+    assert fit.log_likelihood[0] == pytest.approx(-len(y) * start.loss(X, y, "cross_entropy"))
+    assert fit.final_log_likelihood == pytest.approx(-len(y) * fit.net.loss(X, y, "cross_entropy"))
+    assert fit.log_likelihood[-1] > fit.log_likelihood[0] + 50
+    with pytest.raises(ValueError, match="weight_decay"):
+        C.fit_classifier([2, 3], X, y, Xt, yt, weight_decay=-1.0)
+
+
+def test_without_the_penalty_the_weights_grow_until_every_label_is_certain() -> None:
+    X, y = C.spirals(seed=0)
+    Xt, yt = C.spirals(seed=1)
+    penalised = C.fit_classifier([2, 32, 3], X, y, Xt, yt)
+    free = C.fit_classifier([2, 32, 3], X, y, Xt, yt, weight_decay=0)
+    assert penalised.converged and -20 < penalised.final_log_likelihood < -5
+    assert free.final_log_likelihood > -1e-3 and free.train_accuracy == 1
+    assert np.linalg.norm(free.net.theta) > 10 * np.linalg.norm(penalised.net.theta)
+
+
+def test_dead_relu_units_and_a_relu_network_that_imitates_the_linear_model() -> None:
+    X, y = C.spirals(seed=0)
+    Xt, yt = C.spirals(seed=1)
+    # The explorer's start for ReLU at width 4: two units are off on every training point.
+    assert C.dead_units(MLP([2, 4, 3], activation="relu", seed=0), X) == [2]
+    relu = C.fit_classifier([2, 4, 3], X, y, Xt, yt, activation="relu", seed=0)
+    assert C.dead_units(relu.net, X) == [3]
+    linear = C.fit_classifier([2, 3], X, y, Xt, yt)
+    assert relu.train_accuracy < linear.train_accuracy  # worse than a network it can imitate
+    off = MLP([2, 3, 3, 3], activation="relu", seed=0)
+    off.set_params({"b1": np.array([-10.0, -10.0, 0.0])})
+    off.set_params({"W1": np.vstack([np.zeros((2, 2)), [1.0, 0.0]])})
+    assert C.dead_units(off, X)[0] == 2
+    assert C.dead_units(MLP([2, 4, 3], activation="tanh"), X) == [0]
+    imitation = C.relu_network_with_linear_scores(linear.net, width=4)
+    assert imitation.activation == "relu" and imitation.sizes == [2, 4, 3]
+    np.testing.assert_allclose(imitation.predict(X), linear.net.predict(X), atol=1e-12)
+    assert C.dead_units(imitation, X) == [2]
+    with pytest.raises(ValueError, match="width must be"):
+        C.relu_network_with_linear_scores(linear.net, width=1)
+    with pytest.raises(ValueError, match="without hidden layer"):
+        C.relu_network_with_linear_scores(relu.net, width=4)
+
+
+def test_plot_runs_draws_one_series_per_label() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.classification import plot_runs
+
+    _fig, axes = new_figure()
+    lines = plot_runs(axes[0, 0], {"a": [0.5, 0.9], "b": [1.0, 1.0, 0.8]}, reference=0.7)
+    assert [line.get_label() for line in lines] == ["a", "b"]
+    np.testing.assert_array_equal(lines[1].get_ydata(), [1.0, 1.0, 0.8])
+    np.testing.assert_array_equal(lines[1].get_xdata(), [0, 1, 2])
+
+
 def test_explorer_state_is_cached_and_checks_its_arguments() -> None:
     a = C.explorer_state(8, 0, "relu")
     b = C.explorer_state(32, 0, "relu")
@@ -118,5 +199,7 @@ def test_explorer_extremes_neither_raise_nor_warn(values) -> None:
         assert explorer.image.value != first
         assert explorer.text == describe_classifier(state)
         assert f"parameters: {state.n_params}" in explorer.text
+        ended = "could improve no further" if state.converged else "still improving"
+        assert ended in explorer.text
     bundle = explorer._repr_mimebundle_()
     assert bundle["text/plain"].startswith("Width, depth, activation")

@@ -12,6 +12,8 @@ from lecturelib.features import (
     ZIP_CODES,
     compare_restaurant_models,
     fit_linear,
+    fit_network,
+    legendre_features,
     make_restaurants,
     polynomial_demo,
     polynomial_features,
@@ -39,6 +41,27 @@ def test_fit_linear_recovers_exact_weights_and_checks_shapes() -> None:
     )
     with pytest.raises(ValueError, match=r"y must have shape \(9,\)"):
         fit_linear(polynomial_features(x, 3), y[:-1])
+
+
+def test_legendre_features_span_the_same_polynomials() -> None:
+    x = np.array([-1.0, 0.0, 0.5, 1.0])
+    P = legendre_features(x, 3)
+    # P_0 = 1, P_1 = x, P_2 = (3x^2 - 1)/2, P_3 = (5x^3 - 3x)/2
+    np.testing.assert_allclose(P[2], [1, 0.5, -0.125, -0.4375])
+    np.testing.assert_allclose(P[:, 1], x)
+    with pytest.raises(ValueError, match="degree must be a whole number"):
+        legendre_features(x, 1.5)
+    with pytest.raises(ValueError, match="x must be a 1-d array"):
+        legendre_features(np.ones((2, 2)), 2)
+    # The demo's fits are the least-squares polynomials on (1, x, ..., x^p): the monomial
+    # weights it reports give the same predictions and the same errors.
+    demo = polynomial_demo()
+    for p in (0, 1, 4, 8):
+        w = fit_linear(polynomial_features(demo.x_train, p), demo.y_train)
+        np.testing.assert_allclose(demo.weights[p], w, rtol=1e-8, atol=1e-10)
+        fit = polynomial_features(demo.x_test, p) @ demo.weights[p]
+        assert np.mean((fit - demo.y_test) ** 2) == pytest.approx(demo.test_errors[p], rel=1e-10)
+    assert [w.size for w in demo.weights] == list(range(1, 14))
 
 
 def test_linear_fails_and_a_feature_map_succeeds() -> None:
@@ -100,10 +123,68 @@ def test_raw_design_one_hot_and_standardised() -> None:
     np.testing.assert_allclose(X[:, 5:].sum(1), 1)
 
 
+def test_correlation_heat_map_labels_every_cell_without_minus_zero() -> None:
+    from matplotlib.figure import Figure
+
+    from lecturelib.features import UnitCorrelations
+    from lecturelib.plots.features import plot_unit_correlations
+
+    corr = UnitCorrelations(
+        np.array([[0.5, -0.001, 0.2], [-0.7, 0.0, 0.004]]),
+        np.array([[0.1, -0.2, 0.3, -0.004, 0.9], [0.0, 0.0, 0.0, 0.0, -1.0]]),
+        np.zeros(3),
+        np.zeros(3),
+    )
+    ax = Figure().add_subplot()
+    plot_unit_correlations(ax, corr)
+    labels = [t.get_text() for t in ax.texts]
+    assert len(labels) == 2 * 8
+    assert labels[:3] == ["0.50", "0.00", "0.20"] and labels[8 + 7] == "-1.00"
+    assert "-0.00" not in labels
+
+
+def _penalised_gradient(fit, X: np.ndarray, y: np.ndarray, penalty: float) -> np.ndarray:
+    net = fit.net
+    r = net.predict(X).ravel() - y
+    return 2 * (net.jacobian(X).T @ r + penalty * net.theta) / y.size
+
+
+def test_fit_network_converges_to_a_stationary_point_and_keeps_the_best_start() -> None:
+    data = make_restaurants(120, seed=4)
+    X = raw_design(data.raw)
+    y = (data.popularity - data.popularity.mean()) / data.popularity.std()
+    fit = fit_network(X, y, 2, penalty=0.1, restarts=4, seed=0)
+    assert fit.net.sizes == [13, 2, 1] and fit.objectives.shape == (4,)
+    assert fit.converged.all() and np.all(fit.steps < 3000)
+    # The kept start has the lowest objective, and the objective is what the net gives.
+    assert fit.objectives[fit.best] == pytest.approx(fit.objectives.min(), rel=1e-9)
+    assert np.all(fit.objectives[: fit.best] > fit.objectives.min() * (1 + 1e-9))
+    mse = np.mean((fit.net.predict(X).ravel() - y) ** 2)
+    assert mse + 0.1 * fit.net.theta @ fit.net.theta / y.size == pytest.approx(
+        fit.objectives[fit.best], rel=1e-12
+    )
+    assert 1 <= fit.n_best <= 4
+    # Converged: the gradient of the penalised objective vanishes at the kept network.
+    assert np.abs(_penalised_gradient(fit, X, y, 0.1)).max() < 1e-8
+    # Well conditioned: inputs moved by 1e-12 (relative) lead to the same network.
+    moved = fit_network(X * (1 + 1e-12), y, 2, penalty=0.1, restarts=4, seed=0)
+    assert moved.best == fit.best
+    np.testing.assert_allclose(moved.net.predict(X), fit.net.predict(X), rtol=1e-7, atol=1e-9)
+    with pytest.raises(ValueError, match="hidden must be a whole number"):
+        fit_network(X, y, 0)
+    with pytest.raises(ValueError, match="restarts must be a whole number"):
+        fit_network(X, y, 2, restarts=0)
+    with pytest.raises(ValueError, match="penalty must be a number > 0"):
+        fit_network(X, y, 2, penalty=0.0)
+    with pytest.raises(ValueError, match="X must have shape"):
+        fit_network(X[:-1], y, 2)
+
+
 def test_three_approaches_rank_as_the_slides_suggest() -> None:
     train, test = make_restaurants(300, seed=0), make_restaurants(1000, seed=1)
-    results = compare_restaurant_models(train, test, hidden=(8,))
+    results = compare_restaurant_models(train, test, hidden=(8,), restarts=4)
     linear, engineered, mlp = results
+    assert mlp.fit is not None and mlp.fit.converged.all() and mlp.net is mlp.fit.net
     noise = POPULARITY_NOISE**2
     # The true sub-problems + a linear read-out reach the noise level; raw linear does not.
     assert engineered.test_mse < 1.3 * noise

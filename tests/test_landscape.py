@@ -13,6 +13,7 @@ from lecturelib.landscape import (
     LANDSCAPES,
     OPTIMIZER_CHOICES,
     activation_derivative,
+    along_the_floor,
     explore,
     flip_unit,
     hessian_eigenvalues,
@@ -20,6 +21,7 @@ from lecturelib.landscape import (
     landscape_grid,
     linear_slice,
     mlp_losses,
+    probe_losses,
     restart_failure_rate,
     run_optimizer,
     saturation_gradients,
@@ -53,13 +55,13 @@ def test_symmetries_keep_the_loss_and_the_slice_is_not_convex() -> None:
     loss = mlp_losses(theta, X, Y)
     assert mlp_losses(swap_units(theta, 0, 2), X, Y) == pytest.approx(loss, rel=1e-12)
     assert mlp_losses(flip_unit(theta, 1), X, Y) == pytest.approx(loss, rel=1e-12)
-    fit = fit_by_gradient_descent(X, Y, steps=300)
+    fit = fit_by_gradient_descent(X, Y, lr=0.3, steps=300)
     sl = symmetry_slice(fit.theta, X, Y, n=41, span=(-0.5, 1.5))
     i0, i1, mid = 10, 30, 20  # a = -0.5 + 0.05 i
     assert sl.a[i0] == pytest.approx(0) and sl.a[i1] == pytest.approx(1)
     corners = [sl.losses[i0, i0], sl.losses[i0, i1], sl.losses[i1, i0]]
     np.testing.assert_allclose(corners, fit.final, rtol=1e-9)
-    assert sl.losses[i0, mid] > 10 * max(corners)  # higher between two equal minima
+    assert sl.losses[i0, mid] > 10 * max(corners)  # higher between two equally low points
 
 
 def test_linear_slice_is_a_convex_bowl() -> None:
@@ -94,6 +96,33 @@ def test_some_seeds_get_stuck_and_restarts_fix_it() -> None:
     assert groups3 == 10 and rate3 < rate1
     with pytest.raises(ValueError, match="more than the 30 seeds"):
         restart_failure_rate(study, 31)
+
+
+def test_the_stuck_point_is_a_flat_bottomed_local_minimum() -> None:
+    """Notebook 12's stuck seed: zero Hessian eigenvalues (the test cannot decide), a floor
+    along which the loss stays exactly var(y), no lower point nearby, lower ones further off."""
+    study = seed_study(X, Y, seeds=3, steps=800)
+    assert study.bad.tolist() == [False, False, True]
+    theta = study.thetas[2]
+    var_y = np.var(Y)
+    assert np.abs(theta[3:6]).max() < 1e-12  # v = 0: the hidden units are switched off
+    eig = hessian_eigenvalues(theta, X, Y)
+    assert np.sum(np.abs(eig) < 1e-8) == 6 and np.sum(eig > 1e-3) == 4
+    for unit, shift in [(0, 0.5), (1, -2.0), (2, 3.0)]:
+        moved = along_the_floor(theta, unit, shift)
+        assert moved[unit] == pytest.approx(theta[unit] + shift)
+        assert abs(mlp_losses(moved, X, Y) - var_y) < 1e-12
+    near = probe_losses(theta, X, Y, radius=0.1, n=500)
+    far = probe_losses(theta, X, Y, radius=0.3, n=2000)
+    assert near.shape == (500,) and near.min() > var_y + 1e-8
+    assert far.min() < var_y - 1e-6
+    np.testing.assert_array_equal(probe_losses(theta, X, Y, 0.1, n=500), near)  # seeded
+    direction = (probe_losses(theta, X, Y, radius=1e-3, n=1) - var_y) * 1e6
+    assert 0 < direction[0] < 1  # a tiny step off the floor raises the loss, but only a little
+    with pytest.raises(ValueError, match="radius must be"):
+        probe_losses(theta, X, Y, radius=0.0)
+    with pytest.raises(ValueError, match="unit must be"):
+        along_the_floor(theta, unit=3)
 
 
 def test_saturated_sigmoids_have_vanishing_gradients_relu_not() -> None:
@@ -138,13 +167,36 @@ def test_high_curvature_diverges_and_clipping_or_adam_tame_it() -> None:
     plain = run_optimizer("valley", "gd", 0.12)
     clipped = run_optimizer("valley", "gd", 0.12, clip=1.0)
     adam = run_optimizer("valley", "adam", 0.12)
-    assert plain.left_box and plain.diverged and "diverged" in plain.status
-    assert not clipped.left_box and clipped.values[-1] < plain.values[0]
-    assert not adam.left_box and adam.values[-1] < 1e-2
-    # the kept path ends on the box's edge
-    x0, x1, y0, y1 = LANDSCAPES["valley"].box
-    end = plain.points[-1]
-    assert np.isclose(end[0], [x0, x1]).any() or np.isclose(end[1], [y0, y1]).any()
+    # plain: every step multiplies y by 1 - 0.12 * 20 = -1.4, for all 100 steps
+    assert plain.steps == 100 and plain.left_at == 1 and plain.diverged
+    np.testing.assert_allclose(plain.points[1:, 1] / plain.points[:-1, 1], -1.4, rtol=1e-12)
+    assert plain.status == f"diverged: f grew to {plain.values[-1]:.2g} in 100 steps"
+    assert plain.values[-1] == pytest.approx(LANDSCAPES["valley"].numpy_f(*plain.points[-1]))
+    # clipping: no blow-up, but a bounce across the valley that never settles
+    assert not clipped.left_box and not clipped.diverged
+    last = clipped.points[-10:, 1]
+    assert np.all(np.sign(last[1:]) == -np.sign(last[:-1]))
+    assert np.all((np.abs(last) > 0.05) & (np.abs(last) < 0.07)) and clipped.grad_norm > 1
+    steps = np.linalg.norm(np.diff(clipped.points, axis=0), axis=1)
+    assert steps.max() <= 0.12 * (1 + 1e-12)  # no step longer than lr * clip
+    # Adam: converges
+    assert not adam.left_box and adam.values[-1] < 1e-3 and adam.grad_norm < 0.1
+    # the drawn path stops on a box ten box sizes out; the kept points go on
+    drawn = plain.drawn()
+    assert len(drawn) < len(plain.points)
+    assert np.isclose(np.abs(drawn[-1, 1]), 1.5 + 10 * 4.0)
+
+
+def test_leaving_the_plot_is_not_diverging() -> None:
+    adam = run_optimizer("valley", "adam", 10**0.5)
+    assert adam.left_box and not adam.diverged and not adam.ended_outside
+    assert "minimum" in adam.status
+    slow = run_optimizer("valley", "gd", 10**-0.99)  # just past the stable limit 0.1
+    assert slow.ended_outside and not slow.diverged
+    assert slow.status.startswith("ended outside the plot")
+    blown = run_optimizer("saddle", "sgd", 1.0)  # the quartic explodes: f passes 1e100
+    assert blown.diverged and blown.steps < 100 and "passed 1e100" in blown.status
+    assert np.all(np.isfinite(blown.points))
 
 
 def test_momentum_can_roll_past_the_local_minimum() -> None:
@@ -174,10 +226,16 @@ def test_explore_extremes_never_raise_or_warn(landscape, optimizer, log10_lr, cl
         warnings.simplefilter("error")
         state = explore(landscape, optimizer, log10_lr, clip)
     tr = state.trajectory
+    assert np.all(np.isfinite(tr.points))
+    assert len(tr.values) == len(tr.points) == tr.steps + 1
     x0, x1, y0, y1 = LANDSCAPES[landscape].box
-    assert np.all(np.isfinite(tr.points)) and np.all(np.isfinite(tr.values))
-    assert tr.points[:, 0].min() >= x0 and tr.points[:, 0].max() <= x1
-    assert tr.points[:, 1].min() >= y0 and tr.points[:, 1].max() <= y1
+    reach = 10 * max(x1 - x0, y1 - y0)  # drawn: at most ten box sizes out
+    drawn = tr.drawn()
+    assert np.all(np.isfinite(drawn))
+    assert drawn[:, 0].min() >= x0 - reach and drawn[:, 0].max() <= x1 + reach
+    assert drawn[:, 1].min() >= y0 - reach and drawn[:, 1].max() <= y1 + reach
+    if clip > 0 or optimizer == "adam":  # bounded steps never diverge: they stay near the plot
+        assert not tr.diverged and np.abs(tr.points).max() < 50
 
 
 def test_explorer_widget_updates_fast_and_describes() -> None:
@@ -189,7 +247,8 @@ def test_explorer_widget_updates_fast_and_describes() -> None:
     assert time.perf_counter() - start < 5  # generous; the update itself takes ~10 ms
     assert state.trajectory.left_box
     explorer.set(log10_lr=0.5)
-    assert "diverged: left the plot after 1 steps" in explorer.text
+    assert "diverged: f passed 1e100 in" in explorer.text
+    assert "of them outside the plot" in explorer.text
     assert explorer.image.value != first
     explorer.set(landscape="saddle", optimizer="sgd", log10_lr=-1.0)
     assert "gradient noise 1" in explorer.text and "minimum" in explorer.text

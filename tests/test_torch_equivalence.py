@@ -18,7 +18,7 @@ from lecturelib.backprop import (
 )
 from lecturelib.mlp import MLP
 
-LR = 0.3  # notebook 11's step size
+LR = 0.15  # notebook 11's step size
 
 
 def _torch_loss_and_grad(torch, theta: np.ndarray, x: np.ndarray, y: np.ndarray):

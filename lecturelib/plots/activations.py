@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -9,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from lecturelib.activations import (
+    EXPONENTIALS,
     THRESHOLD_X,
     THRESHOLD_Y,
     ThresholdFit,
@@ -86,20 +88,32 @@ def plot_activations(
             ax.axhline(0, color=COLORS["grey"], linewidth=0.6)
             ax.axvline(0, color=COLORS["grey"], linewidth=0.6)
             ax.set_xlim(-z_max, z_max)
-        if act.name == "sign":
-            top.plot(z[z < 0], act.f(z[z < 0]), color=color, linewidth=2)
-            top.plot(z[z >= 0], act.f(z[z >= 0]), color=color, linewidth=2)
-            bottom.plot(z, grad, color=color, linewidth=2)
-            bottom.plot([0], [0], "o", markerfacecolor="white", markeredgecolor=color)
-            bottom.annotate(
-                "undefined at 0",
-                (0, 0),
-                (0.5, 0.6),
-                textcoords="axes fraction",
-                ha="center",
-                fontsize=8,
-                arrowprops={"arrowstyle": "->", "color": color},
-            )
+        if act.undefined_at:  # a jump or a kink: draw each side apart, with hollow ends
+            edges = (-z_max, *act.undefined_at, z_max)
+            eps = 1e-9 * z_max
+            for left, right in itertools.pairwise(edges):
+                zs = np.concatenate([[left + eps], z[(z > left) & (z < right)], [right - eps]])
+                top.plot(zs, act.f(zs), color=color, linewidth=2)
+                bottom.plot(zs, act.grad(zs), color=color, linewidth=2)
+            for z0 in act.undefined_at:
+                ends = sorted({float(act.grad(z0 - eps)), float(act.grad(z0 + eps))})
+                bottom.plot(
+                    [z0] * len(ends),
+                    ends,
+                    "o",
+                    markerfacecolor="white",
+                    markeredgecolor=color,
+                    zorder=3,
+                )
+                bottom.annotate(
+                    f"undefined at {z0:g}",
+                    (z0, 0.5 * (ends[0] + ends[-1])),
+                    (0.5, 0.6) if len(ends) == 1 else (0.3, 0.6),
+                    textcoords="axes fraction",
+                    ha="center",
+                    fontsize=8,
+                    arrowprops={"arrowstyle": "->", "color": color},
+                )
         else:
             top.plot(z, act.f(z), color=color, linewidth=2)
             bottom.plot(z, grad, color=color, linewidth=2)
@@ -178,19 +192,46 @@ class UnitPlot:
         )
 
 
-def plot_timings(ax: Axes, timings: Mapping[str, Mapping[str, float]]) -> None:
-    """Measured time per call (microseconds) of each activation and of its derivative."""
+def plot_timings(
+    ax: Axes,
+    timings: Mapping[str, Mapping[str, float]],
+    passes: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+) -> None:
+    """Measured time per call (microseconds) of each activation and of its derivative.
+
+    With ``passes`` (from :func:`lecturelib.activations.array_passes`) each bar is labelled
+    with the number of passes over the array that call makes, marked ``e`` if one of them
+    computes an exponential.
+    """
     names = list(timings)
     pos = np.arange(len(names))
     width = 0.38
-    f = [timings[n]["f"] * 1e6 for n in names]
-    g = [timings[n]["grad"] * 1e6 for n in names]
-    ax.bar(pos - width / 2, f, width, color=COLORS["blue"], label="σ(z)")
-    ax.bar(pos + width / 2, g, width, color=COLORS["orange"], label="σ'(z)")
+    for shift, part, color, label in (
+        (-width / 2, "f", COLORS["blue"], "σ(z)"),
+        (width / 2, "grad", COLORS["orange"], "σ'(z)"),
+    ):
+        heights = [timings[n][part] * 1e6 for n in names]
+        bars = ax.bar(pos + shift, heights, width, color=color, label=label)
+        if passes is not None:
+            ops = [passes[n][part] for n in names]
+            ax.bar_label(
+                bars,
+                [f"{len(o)}" + ("e" if EXPONENTIALS.intersection(o) else "") for o in ops],
+                fontsize=8,
+                padding=2,
+            )
     ax.set_xticks(pos, names)
     ax.set_ylabel("time per call (µs)")
-    ax.set_title("Cost on 100,000 inputs: ReLU needs no exp")
-    ax.legend(frameon=False)
+    ax.margins(y=0.12)
+    if passes is None:
+        ax.set_title("Measured on 100,000 inputs (this machine, this run)", fontsize=10)
+    else:
+        ax.set_title(
+            "Measured on 100,000 inputs (this machine, this run);\n"
+            "on the bars: passes over the array, e = one computes an exponential",
+            fontsize=9,
+        )
+    ax.legend(frameon=False, loc="upper right")
 
 
 def plot_two_layer(

@@ -3,6 +3,7 @@
 As in the book: training points as dots, the network's output as a solid curve, the three
 hidden units' outputs as dashed curves, one panel per target. Colours are Okabe-Ito (blue
 dots, a vermillion curve where the book has red, and three distinguishable dashed units).
+The output is drawn on top of the dots: where it fits, it runs through every one of them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def nice_limit(values: np.ndarray) -> float:
 
 #: The three hidden units' colours (dashed curves).
 UNIT_COLORS = (COLORS["green"], COLORS["orange"], COLORS["purple"])
+#: Drawing order: dashed units at the back, then the data, then the output on top.
+Z_UNITS, Z_DOTS, Z_CURVE = 2.0, 2.5, 3.0
 
 
 class ApproximationPanel:
@@ -79,15 +82,27 @@ class ApproximationPanel:
                 linewidth=1.3,
                 color=c,
                 label=f"hidden unit {k + 1}" + (f": {name}" if k == 0 else ""),
+                zorder=Z_UNITS,
             )[0]
             for k, c in enumerate(UNIT_COLORS)
             if units != "none"
         ]
         (self.curve,) = ax.plot(
-            [], [], color=COLORS["vermillion"], linewidth=2.2, label="network output f(x)"
+            [],
+            [],
+            color=COLORS["vermillion"],
+            linewidth=1.8,
+            label="network output f(x)",
+            zorder=Z_CURVE,
         )
         (self.dots,) = ax.plot(
-            [], [], "o", color=COLORS["blue"], markersize=3.5, label="training points"
+            [],
+            [],
+            "o",
+            color=COLORS["blue"],
+            markersize=4.5,
+            label="training points",
+            zorder=Z_DOTS,
         )
         ax.set_xlim(-1.05, 1.05)
         ax.set_ylim(*ylim)
@@ -155,8 +170,8 @@ def plot_bishop_figure(
     fits: Mapping[tuple[str, str], Fit],
     activations: Sequence[str] = ("tanh",),
     targets: Sequence[str] = tuple(TARGETS),
-    title: str = "Three hidden units fit each curve; the dashed units are bent, shifted "
-    "and added to make it",
+    title: str = "Three hidden units fit each curve: the dashed units, stretched, shifted "
+    "and weighted, add up to it",
 ) -> Figure:
     """Bishop's Fig. 5.3: one panel per target (columns), one row per activation."""
     height = 0.9 + 2.3 * len(activations)

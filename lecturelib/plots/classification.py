@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
+from matplotlib.ticker import MaxNLocator
 
 from lecturelib.classification import ExplorerState
 from lecturelib.plots import COLORS
@@ -17,6 +18,7 @@ __all__ = [
     "RegionPlot",
     "plot_log_likelihood",
     "plot_points",
+    "plot_runs",
     "plot_scores_along",
 ]
 
@@ -117,7 +119,9 @@ def plot_log_likelihood(
 ) -> list:
     """Log-likelihood of the training data against the L-BFGS iteration (higher is better).
 
-    ``guess``: the log-likelihood of guessing, ``n log(1/k)``, drawn as a dotted line.
+    ``guess``: the log-likelihood of guessing, ``n log(1/k)``, drawn as a dotted line. The
+    iteration axis is linear up to 10 and logarithmic beyond, so that a fit that is done in
+    20 iterations and one that takes 1000 both show.
     """
     lines = []
     colors = (COLORS["orange"], COLORS["purple"], COLORS["sky"])
@@ -127,11 +131,52 @@ def plot_log_likelihood(
     if guess is not None:
         ax.axhline(guess, color=COLORS["grey"], linestyle=":", linewidth=1)
         ax.text(0, guess, " guessing", va="bottom", fontsize=8, color=COLORS["grey"])
+    ax.set_xscale("symlog", linthresh=10, linscale=0.5)
+    ax.set_xlim(0, max(10, *(len(ll) - 1 for ll in curves)))
     ax.set_xlabel("L-BFGS iteration")
     ax.set_ylabel("log-likelihood")
     ax.set_title(title or "Training maximises the log-likelihood")
     ax.legend(frameon=False, loc="lower right", fontsize=8)
     return lines
+
+
+def plot_runs(
+    ax: Axes,
+    accuracies: Mapping[str, Sequence[float]],
+    *,
+    reference: float | None = None,
+    reference_label: str = "",
+    title: str = "",
+) -> list:
+    """Training accuracy of repeated runs (one per random start): one marker series per label.
+
+    ``reference`` (e.g. the linear model's training accuracy) is drawn as a dashed line.
+    """
+    artists = []
+    colors = (COLORS["vermillion"], COLORS["blue"], COLORS["green"])
+    for i, (label, acc) in enumerate(accuracies.items()):
+        acc = np.asarray(acc, dtype=float)
+        artists.append(
+            ax.plot(
+                np.arange(len(acc)),
+                acc,
+                linestyle="none",
+                marker=MARKERS[i % 3],
+                markersize=6,
+                color=colors[i % 3],
+                label=label,
+            )[0]
+        )
+    if reference is not None:
+        ax.axhline(reference, color=COLORS["grey"], linestyle="--", linewidth=1)
+        ax.text(0, reference, f" {reference_label}", va="bottom", fontsize=8, color=COLORS["grey"])
+    ax.set_xlabel("run (random start)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("training accuracy")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title)
+    ax.legend(frameon=False, loc="lower right", fontsize=8)
+    return artists
 
 
 class ClassifierExplorerPlot:
@@ -149,6 +194,7 @@ class ClassifierExplorerPlot:
         axes[1].text(
             1, self.floor, " guessing: n log(1/3)", va="bottom", fontsize=8, color=COLORS["grey"]
         )
+        axes[1].set_xscale("symlog", linthresh=10, linscale=0.5)
         axes[1].set_xlabel("L-BFGS iteration")
         axes[1].set_ylabel("log-likelihood")
         axes[1].set_title("Log-likelihood while training")

@@ -138,10 +138,11 @@ def plot_unit_correlations(ax: Axes, corr: UnitCorrelations, title: str = "") ->
     ax.imshow(table, cmap="PuOr", vmin=-1, vmax=1, aspect="auto")
     ax.grid(False)
     for (i, j), v in np.ndenumerate(table):
+        label = f"{v:.2f}"
         ax.text(
             j,
             i,
-            f"{v:.2f}",
+            "0.00" if label == "-0.00" else label,  # as the tables print it: no "-0"
             ha="center",
             va="center",
             fontsize=8,

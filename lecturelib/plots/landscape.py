@@ -114,15 +114,20 @@ def plot_trajectories(
     title: str,
     legend_loc: str = "lower left",
 ) -> None:
-    """Several optimisers' paths on one landscape (contours), each ending in a dot."""
+    """Several optimisers' paths on one landscape (contours), each ending in a dot.
+
+    A path is drawn until it gets far from the plot (:meth:`Trajectory.drawn`); the plot's
+    limits cut what lies outside.
+    """
     _draw_landscape(ax, name)
     ax.plot(
         *_stationary_xy(name), "x", color=COLORS["black"], markersize=7, label="stationary points"
     )
     colors = [COLORS["vermillion"], COLORS["blue"], COLORS["green"], COLORS["purple"]]
     for tr, label, color in zip(trajectories, labels, colors, strict=False):
-        ax.plot(tr.points[:, 0], tr.points[:, 1], "-", color=color, linewidth=1.3, label=label)
-        ax.plot(tr.points[-1:, 0], tr.points[-1:, 1], "o", color=color, markersize=6)
+        path = tr.drawn()
+        ax.plot(path[:, 0], path[:, 1], "-", color=color, linewidth=1.3, label=label)
+        ax.plot(path[-1:, 0], path[-1:, 1], "o", color=color, markersize=6)
     start = trajectories[0].points[0]
     ax.plot([start[0]], [start[1]], "s", color=COLORS["black"], markersize=6, label="start")
     _style_landscape_axes(ax, name)
@@ -158,10 +163,11 @@ class TrajectoryPlot:
             self.stationary.set_data(*_stationary_xy(state.landscape))
             self.landscape = state.landscape
         tr = state.trajectory
-        self.path.set_data(tr.points[:, 0], tr.points[:, 1])
-        self.dots.set_data(tr.points[:, 0], tr.points[:, 1])
-        self.start.set_data(tr.points[:1, 0], tr.points[:1, 1])
-        self.end.set_data(tr.points[-1:, 0], tr.points[-1:, 1])
-        self.end.set_color(COLORS["black"] if tr.left_box else COLORS["vermillion"])
+        path = tr.drawn()
+        self.path.set_data(path[:, 0], path[:, 1])
+        self.dots.set_data(path[:, 0], path[:, 1])
+        self.start.set_data(path[:1, 0], path[:1, 1])
+        self.end.set_data(path[-1:, 0], path[-1:, 1])
+        self.end.set_color(COLORS["black"] if tr.diverged else COLORS["vermillion"])
         land = LANDSCAPES[state.landscape]
         self.ax.set_title(f"{land.formula}: {tr.status}", fontsize=9)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 
+from lecturelib.mlp import MLP
 from lecturelib.plots import COLORS
-from lecturelib.universal import DepthResult, DimensionResult, WidthResult, WidthState
+from lecturelib.universal import (
+    DepthResult,
+    DimensionResult,
+    WidthResult,
+    WidthState,
+    sawtooth,
+)
 
 __all__ = [
     "WidthPlot",
@@ -24,7 +31,8 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
 
     The theorem's hand-built staircase (from the first result) falls on a straight line of
     slope -1 (error ~ 1/N); fitted networks fall faster at first, then level off where the
-    optimiser stops finding better parameters.
+    optimiser stops finding better parameters. A line joins the best start of each width
+    (lowest training loss); with more than two starts every start is a dot as well.
     """
     first = results[0]
     N = first.widths
@@ -41,15 +49,29 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
     ax.loglog(N, ref, ":", color=COLORS["grey"], linewidth=1, label="slope -1: error ~ 1/N")
     colors = (COLORS["blue"], COLORS["vermillion"], COLORS["green"])
     for i, r in enumerate(results):
+        color = colors[i % 3]
+        runs = len(r.seeds)
         ax.loglog(
             r.widths,
             r.fitted_sup,
             "s-",
-            color=colors[i % 3],
+            color=color,
             linewidth=1.5,
             markersize=4,
-            label=f"fitted by MLP.fit, {r.activation}",
+            label=f"fitted {r.activation}, best of {runs} starts"
+            if runs > 1
+            else f"fitted {r.activation}",
         )
+        if runs > 2:
+            ax.loglog(
+                np.repeat(r.widths, runs) * np.tile(np.linspace(0.93, 1.07, runs), r.widths.size),
+                r.run_sup.ravel(),
+                "o",
+                color=color,
+                markersize=2.5,
+                alpha=0.5,
+                label=f"every {r.activation} start",
+            )
     ax.set_xticks(N)
     ax.set_xticklabels([str(n) for n in N])
     ax.minorticks_off()
@@ -95,19 +117,37 @@ def plot_units_needed(ax: Axes, result: DimensionResult) -> None:
 
 
 def plot_depth_runs(ax: Axes, result: DepthResult) -> None:
-    """Every training run's error, one column per architecture (log scale)."""
-    for i, errors in enumerate(result.errors):
-        jitter = np.linspace(-0.12, 0.12, errors.size)
-        ax.semilogy(
-            np.full(errors.size, i) + jitter,
-            errors,
+    """Every training run's max error, one column per architecture.
+
+    Filled dots are runs that still depend on ``x``; open ones ended as a constant. The
+    dashed line is the max error of the constant 0 (it is 1): below it, a network does
+    better than predicting nothing.
+    """
+    for i, errors in enumerate(result.sup):
+        jitter = np.linspace(-0.2, 0.2, errors.size)
+        flat = result.flat[i]
+        ax.plot(
+            (i + jitter)[~flat],
+            errors[~flat],
             "o",
             color=COLORS["blue"],
             markersize=5,
             alpha=0.8,
+            label="a run (the output varies with x)" if i == 0 else None,
         )
-        ax.plot([i - 0.25, i + 0.25], [errors.min()] * 2, color=COLORS["vermillion"], linewidth=2)
+        ax.plot(
+            (i + jitter)[flat],
+            errors[flat],
+            "o",
+            markerfacecolor="none",
+            color=COLORS["vermillion"],
+            markersize=5,
+            label="a run that ended as a constant" if i == len(result.sup) - 1 else None,
+        )
+    ax.axhline(1.0, color=COLORS["black"], linestyle="--", linewidth=1)
+    ax.text(-0.45, 0.97, "the constant 0: max error 1", va="top", fontsize=8)
     ax.axhline(result.success, color=COLORS["grey"], linestyle=":", linewidth=1)
+    ax.text(-0.45, result.success, f" a fit: below {result.success:g}", va="bottom", fontsize=8)
     ax.set_xticks(range(len(result.architectures)))
     ax.set_xticklabels(
         [
@@ -117,30 +157,53 @@ def plot_depth_runs(ax: Axes, result: DepthResult) -> None:
         fontsize=8,
     )
     ax.set_xlim(-0.5, len(result.architectures) - 0.5)
-    ax.set_ylabel("RMS error")
-    ax.set_title("Each dot is one seed; the bar marks the best")
+    ax.set_ylim(0.0, max(1.3, float(result.sup.max()) * 1.05))
+    ax.set_ylabel("max |F_hat(x) - F(x)|")
+    ax.set_title(f"{len(result.seeds)} random starts each: every run")
+    ax.legend(frameon=False, fontsize=8, loc="lower center")
 
 
-def plot_depth_fits(
-    ax: Axes, result: DepthResult, F: Callable[[np.ndarray], np.ndarray], arch_index: int = -1
-) -> None:
-    """The target, the best run and a typical (median) run of one architecture."""
-    arch = result.architectures[arch_index]
-    x = np.linspace(-1.0, 1.0, 2001)
-    ax.plot(x, F(x), color=COLORS["grey"], linewidth=3, alpha=0.6, label="target")
-    ax.plot(x, result.nets[arch].predict(x), color=COLORS["blue"], linewidth=1.2, label="best run")
+def plot_depth_fits(ax: Axes, result: DepthResult, hand_built: MLP) -> None:
+    """The sawtooth, the hand-built deep network, the best wide run and one deep run.
+
+    The deep run shown is the first that ended as a constant (if any did), else the best.
+    """
+    x = result.x_test
+    k = result.compositions
+    wide, deep = result.architectures[0], result.architectures[-1]
+    ax.plot(x, sawtooth(x, k), color=COLORS["grey"], linewidth=3, alpha=0.6, label="target")
     ax.plot(
         x,
-        result.typical(arch).predict(x),
+        hand_built.predict(x),
+        color=COLORS["black"],
+        linewidth=0.8,
+        linestyle="--",
+        label="deep: built by hand",
+    )
+    ax.plot(
+        x,
+        result.best(wide).predict(x),
+        color=COLORS["blue"],
+        linewidth=1.5,
+        label=f"wide {list(wide)}: best run",
+    )
+    stuck = result.first_flat(deep)
+    label = "deep: a run that ended constant"
+    if stuck is None:
+        stuck, label = result.best(deep), "deep: best run"
+    ax.plot(
+        x,
+        stuck.predict(x),
         color=COLORS["vermillion"],
         linewidth=1.5,
-        label="a typical (median) run",
+        label=label,
     )
     ax.set_xlabel("x")
     ax.set_ylabel("output")
-    ax.set_title(f"{list(arch)}: the best and a typical run")
-    ax.legend(frameon=False, fontsize=8, loc="lower center", ncol=3)
-    ax.set_ylim(-1.6, 1.2)
+    ax.set_title(f"g composed {k} times: {2**k} straight pieces")
+    ax.legend(frameon=False, fontsize=7.5, loc="lower center", ncol=2)
+    ax.set_ylim(-2.5, 1.3)
+    ax.set_yticks([-1, 0, 1])
 
 
 class WidthPlot:
@@ -184,7 +247,7 @@ class WidthPlot:
         self.fitted.set_data(state.x, state.fitted)
         self.theorem.set_data(state.x, state.theorem)
         self.ax.set_title(
-            f"N = {state.N}: max error fitted {state.fitted_sup:.2g}, "
+            f"N = {state.N}: max error fitted {state.fitted_sup:.1g}, "
             f"staircase {state.theorem_sup:.2g}"
         )
         for line in self.terms:

@@ -8,6 +8,7 @@ from lecturelib.classification import (
     EXPLORER_ACTIVATIONS,
     EXPLORER_DEPTHS,
     EXPLORER_WIDTHS,
+    MAX_STEPS,
     ExplorerState,
     explorer_state,
 )
@@ -20,14 +21,19 @@ __all__ = ["classifier_explorer", "describe_classifier"]
 
 
 def describe_classifier(state: ExplorerState) -> str:
-    """The explorer's readout: the architecture, its size, log-likelihood and accuracies."""
+    """The explorer's readout: architecture, size, how training ended, fit and accuracies."""
     if state.depth == 0:
         arch = "no hidden layer: multinomial logistic regression (linear scores)"
     else:
         arch = f"{state.depth} hidden layer(s) of {state.width} {state.activation} units"
+    if state.converged:
+        ended = "L-BFGS stopped: it could improve no further"
+    else:
+        ended = f"L-BFGS stopped at its limit of {MAX_STEPS} iterations, still improving"
     return (
         f"MLP{state.sizes}: {arch}\n"
         f"parameters: {state.n_params}\n"
+        f"{ended}\n"
         f"final log-likelihood: {fmt(round(float(state.log_likelihood[-1]), 1))} "
         f"(guessing: {fmt(round(-len(state.y) * 1.0986122886681098, 1))})\n"
         f"accuracy: train {state.train_accuracy:.3f}, test {state.test_accuracy:.3f}"
@@ -37,8 +43,8 @@ def describe_classifier(state: ExplorerState) -> str:
 def classifier_explorer(width: int = 8, depth: int = 1, activation: str = "tanh") -> Explorer:
     """A width slider, a depth slider and an activation menu; each change retrains the MLP.
 
-    Sliders update on release only (each new setting trains for a fraction of a second;
-    settings already seen come from a cache).
+    Sliders update on release only (each new setting trains for a fraction of a second, the
+    largest for a second or two; settings already seen come from a cache).
     """
     fig, axes = new_figure(
         1,

@@ -20,10 +20,11 @@ def describe_landscape(state: ExplorerState) -> str:
     clip = "off" if tr.clip is None else fmt(tr.clip, 3)
     noise = f", gradient noise {fmt(tr.noise, 2)}" if tr.noise > 0 else ""
     end = np.round(tr.points[-1], 4)  # no 1e-263: a coordinate that has converged prints 0
+    away = f" ({tr.outside} of them outside the plot)" if tr.left_box else ""
     return (
         f"{LANDSCAPES[state.landscape].formula}; {tr.optimizer}, lr = {fmt(tr.lr, 3)}, "
         f"clip = {clip}{noise}\n"
-        f"{tr.steps} steps, ended at ({fmt(end[0], 3)}, {fmt(end[1], 3)}) with "
+        f"{tr.steps} steps{away}, ended at ({fmt(end[0], 3)}, {fmt(end[1], 3)}) with "
         f"f = {fmt(np.round(tr.values[-1], 6), 3)}\n{tr.status}"
     )
 

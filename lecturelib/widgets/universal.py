@@ -6,6 +6,7 @@ import ipywidgets as widgets
 
 from lecturelib.plots import new_figure
 from lecturelib.plots.universal import WidthPlot
+from lecturelib.tables import fmt
 from lecturelib.universal import WidthResult, WidthState, width_state
 from lecturelib.widgets import Explorer
 
@@ -13,11 +14,19 @@ __all__ = ["describe_width", "width_explorer"]
 
 
 def describe_width(state: WidthState) -> str:
-    """The readout: the width and both errors."""
+    """The readout: the width, both errors and the size of the largest unit term.
+
+    The fitted network's error is shown to one digit: how far a fit gets depends on the
+    optimiser's budget, so a second digit would mean little. The staircase is exact
+    arithmetic and gets two.
+    """
+    largest = float(f"{state.largest_term:.2g}")  # two significant digits, no exponent
     return (
         f"N = {state.N} hidden units ({3 * state.N + 1} parameters)\n"
-        f"max error: fitted network {state.fitted_sup:.2g}, "
-        f"theorem's staircase {state.theorem_sup:.2g}"
+        f"max error: fitted network {fmt(state.fitted_sup, 1)}, "
+        f"theorem's staircase {fmt(state.theorem_sup, 2)}\n"
+        f"largest unit term: {fmt(largest)} (the target stays within "
+        f"±{fmt(state.target_max, 2)})"
     )
 
 
