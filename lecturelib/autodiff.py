@@ -59,6 +59,7 @@ __all__ = [
 ]
 
 _ids = itertools.count()
+_passes = itertools.count()  # numbers each forward pass, to detect values overwritten since
 _ONE = np.ones(())  # dJ/dJ, the seed of every backward pass
 _ONE.flags.writeable = False
 
@@ -71,6 +72,11 @@ def _as_array(value: Any, what: str) -> np.ndarray:
     if isinstance(value, np.ndarray) and value.dtype == np.float64:
         array = value
     else:
+        if np.iscomplexobj(value):
+            raise TypeError(
+                f"{what} is complex; this engine computes with real numbers only. Pass the "
+                "real part (.real) if the imaginary part is meant to be zero"
+            )
         if isinstance(value, (str, bytes)) or value is None:
             raise TypeError(f"{what} must be a number or an array of numbers, got {value!r}")
         try:
@@ -100,6 +106,30 @@ def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad
+
+
+def _check_elementwise(node: Node) -> None:
+    """Refuse to combine a length-n vector with a column of shape (m, 1).
+
+    numpy would broadcast ``(n,)`` against ``(m, 1)`` into an ``(m, n)`` matrix: a residual
+    ``y - f`` with ``y`` a vector and ``f`` a column silently becomes every ``y_i - f_j``, and
+    the mean of its square is a wrong number with no error. A vector against a row
+    ``(1, n)`` is allowed: the result is that row (a batch of one example plus a bias). An
+    outer product stays possible by writing both shapes out: ``(n, 1)`` with ``(1, m)``.
+    """
+    a, b = node.inputs
+    va, vb = a.value, b.value
+    if {va.ndim, vb.ndim} != {1, 2}:
+        return
+    (vec, v), (col, m) = ((a, va), (b, vb)) if va.ndim == 1 else ((b, vb), (a, va))
+    if v.shape[0] > 1 and m.shape[1] == 1 and m.shape[0] > 1:
+        raise ValueError(
+            f"node {node.name!r} ({node.op}): {vec.name!r} is a vector of shape {v.shape} and "
+            f"{col.name!r} is a column of shape {m.shape}; numpy would broadcast them to shape "
+            f"{(m.shape[0], v.shape[0])}, which is almost never meant. Give both the same "
+            f"shape: {col.name!r}.reshape(-1) (a vector), or {vec.name!r}[:, None] (a column). "
+            "For an outer product, write both shapes out: (n, 1) with (1, m)"
+        )
 
 
 def _wrap(value: Any) -> Node:
@@ -135,7 +165,7 @@ class Node:
     """
 
     op: str = "node"
-    __slots__ = ("_id", "grad", "inputs", "name", "needs_grad", "value")
+    __slots__ = ("_id", "_stamp", "grad", "inputs", "name", "needs_grad", "value")
 
     def __init__(self, *inputs: Any, name: str | None = None) -> None:
         self._setup(inputs, name)
@@ -149,6 +179,7 @@ class Node:
         self.name = name if name is not None else f"{self.op}{self._id}"
         self.grad: np.ndarray | None = None
         self.needs_grad = True  # set by Graph: False where no gradient is wanted
+        self._stamp = -1  # which forward pass computed the value (see Graph.backward)
 
     # The two halves of every node --------------------------------------------------
     def forward(self) -> None:  # pragma: no cover - every subclass overrides it
@@ -225,13 +256,12 @@ class Input(Node):
     """
 
     op = "input"
-    __slots__ = ("_fed",)
+    __slots__ = ()
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"an Input needs a name usable as a keyword argument, got {name!r}")
         super().__init__(name=name)
-        self._fed: Any = None  # the array last fed, already checked
 
     def forward(self) -> None:
         pass  # the value was set by Graph.forward from the feeds
@@ -311,6 +341,7 @@ class Add(Node):
 
     def forward(self) -> None:
         a, b = self.inputs
+        _check_elementwise(self)
         self.value = a.value + b.value
 
     def backward(self) -> None:
@@ -327,6 +358,7 @@ class Sub(Node):
 
     def forward(self) -> None:
         a, b = self.inputs
+        _check_elementwise(self)
         self.value = a.value - b.value
 
     def backward(self) -> None:
@@ -344,6 +376,7 @@ class Mul(Node):
 
     def forward(self) -> None:
         a, b = self.inputs
+        _check_elementwise(self)
         self.value = a.value * b.value
 
     def backward(self) -> None:
@@ -362,6 +395,7 @@ class Div(Node):
 
     def forward(self) -> None:
         a, b = self.inputs
+        _check_elementwise(self)
         if not np.all(b.value):
             raise ValueError(f"node {self.name!r}: division by zero ({b.name!r} has a zero)")
         self.value = a.value / b.value
@@ -765,6 +799,13 @@ class MeanSquaredError(Node):
 
     def forward(self) -> None:
         y, f = self.inputs
+        if y.value.shape != f.value.shape:
+            raise ValueError(
+                f"node {self.name!r} (mse): the targets {y.name!r} have shape {y.value.shape} "
+                f"but the predictions {f.name!r} have shape {f.value.shape}; they must be equal. "
+                f"Reshape the targets, e.g. y.reshape({', '.join(map(str, f.value.shape))})"
+                + (", or y[:, None] for a column" if f.value.ndim == 2 else "")
+            )
         r = y.value - f.value
         if r.size == 0:
             raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
@@ -965,6 +1006,8 @@ class Graph:
         self._input_names = set(self.inputs)
         self._param_items = list(self.params.items())
         self._computing = [n for n in self.nodes if not isinstance(n, (Input, Param, Constant))]
+        # The nodes whose values a forward pass sets (and another graph's may overwrite).
+        self._stamped = [*self.inputs.values(), *self._computing]
         # Which nodes need a gradient: (optionally) parameters and data, and every node
         # that depends on a parameter or on wanted data.
         depends: dict[int, bool] = {}
@@ -983,8 +1026,7 @@ class Graph:
         self._leaves = [n for n in self.nodes if not n.inputs and self._needs[id(n)]]
         self._forward_done = False
         self._grads: dict[str, np.ndarray] | None = None
-        self._seed: Any = None
-        self._backward_done = False
+        self._stamp = -1
         self._configure()
 
     def _configure(self) -> None:
@@ -1020,16 +1062,16 @@ class Graph:
         """
         if feeds.keys() != self._input_names:
             self._explain_feeds(feeds)
+        # Every feed is checked, every time: a NaN written into an array fed before is caught.
         for name, node in self.inputs.items():
-            value = feeds[name]
-            if value is None or value is not node._fed:
-                node.value = _as_array(value, f"the value fed to Input {name!r}")
-                # Remember an array we may use as it is; it need not be checked again.
-                node._fed = value if node.value is value else None
+            node.value = _as_array(feeds[name], f"the value fed to Input {name!r}")
         if Graph._configured is not self:
             self._configure()
+        stamp = self._stamp = next(_passes)
         for node in self.nodes:
             node.grad = None
+        for node in self._stamped:
+            node._stamp = stamp
         for node in self._computing:
             try:
                 node.forward()
@@ -1043,7 +1085,6 @@ class Graph:
                     f"node {node.name!r} ({node.op}) cannot combine its inputs {shapes}: {error}"
                 ) from None
         self._forward_done = True
-        self._backward_done = False
         self._grads = None
         value = self.objective.value
         return float(value) if value.ndim == 0 else value
@@ -1062,6 +1103,15 @@ class Graph:
         """
         if not self._forward_done:
             raise RuntimeError("backward() needs a forward pass first: call forward(...) before")
+        stale = [n.name for n in self._stamped if n._stamp != self._stamp]
+        if stale:
+            raise RuntimeError(
+                f"backward(): the values of {', '.join(map(repr, stale[:5]))}"
+                f"{' and more' if len(stale) > 5 else ''} were overwritten by another graph's "
+                "forward pass since this graph's forward() (the graphs share these nodes, e.g. "
+                "an MLP's predict() between its loss graph's forward and backward). Call this "
+                "graph's forward(...) again right before backward()"
+            )
         objective = self.objective
         if seed is None:
             if self._grads is not None:
@@ -1074,20 +1124,19 @@ class Graph:
                 )
             start = np.ones(objective.value.shape) if objective.value.ndim else _ONE
         else:
-            start = seed if seed is self._seed else _as_array(seed, "backward()'s seed")
-            self._seed = seed  # checked once: an array used again need not be checked again
+            start = _as_array(seed, "backward()'s seed")
             if start.shape != objective.value.shape:
                 raise ValueError(
                     f"backward(seed=...) needs a seed of the objective {objective.name!r}'s "
                     f"shape {objective.value.shape}, got shape {start.shape}"
                 )
-        if self._backward_done:  # a second backward pass after one forward: start afresh
-            for node in self.nodes:
-                node.grad = None
+        # Start afresh: a node shared with another graph (a Param used by a data graph and by
+        # a penalty graph) may still hold that graph's partials; this graph returns its own.
+        for node in self.nodes:
+            node.grad = None
         if Graph._configured is not self:
             self._configure()
         objective.grad = start
-        self._backward_done = True
         for node in self._reverse:
             if node.grad is None:  # no path from the objective carries a gradient here
                 node.grad = np.zeros_like(node.value)

@@ -54,6 +54,18 @@ LOSSES = ("mse", "cross_entropy")
 LM_MAX_PARAMS = 500
 
 
+def _check_seed(seed: Any, what: str) -> int | None:
+    """``seed`` as a whole number >= 0 or ``None``, or an error that names ``what``."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(
+            f"{what} must be a whole number >= 0 (the same number gives the same random "
+            f"weights) or None (fresh random weights each time), got {seed!r}"
+        )
+    return int(seed)
+
+
 class MLP:
     """A multilayer perceptron with ``L = len(sizes) - 2`` hidden layers and an affine output.
 
@@ -76,7 +88,9 @@ class MLP:
         in place changes the network).
     """
 
-    def __init__(self, sizes: Sequence[int], activation: str = "tanh", seed: int = 0) -> None:
+    def __init__(
+        self, sizes: Sequence[int], activation: str = "tanh", seed: int | None = 0
+    ) -> None:
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
             raise TypeError(f"sizes must be a list of layer widths like [1, 3, 1], got {sizes!r}")
         if len(sizes) < 2:
@@ -90,7 +104,7 @@ class MLP:
             )
         self.sizes = [int(s) for s in sizes]
         self.activation = activation
-        self.seed = seed
+        self.seed = _check_seed(seed, "MLP: seed")
         self._params: dict[str, Param] = {}
         for j, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True), 1):
             self._params[f"W{j}"] = Param(f"W{j}", np.zeros((fan_out, fan_in)))
@@ -167,7 +181,7 @@ class MLP:
         Random biases spread the hidden units' "kinks" over the input range, so that even
         a 3-unit network starts with units that differ.
         """
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_check_seed(seed, "initialize: seed"))
         for j in range(1, len(self.sizes)):
             fan_in = self.sizes[j - 1]
             W = self._params[f"W{j}"]
@@ -328,6 +342,11 @@ class MLP:
 
     def _feeds(self, X: Any, y: Any, loss: str) -> dict[str, np.ndarray]:
         X = self._check_X(X)
+        if X.shape[0] == 0:
+            raise ValueError(
+                "no data: X has 0 rows; the objective is a mean over the examples, so it "
+                "needs at least one (x, y) pair"
+            )
         return {"X": X, "y": self._check_y(y, X.shape[0], loss)}
 
     def loss(self, X: Any, y: Any, loss: str = "mse") -> float:
@@ -421,7 +440,9 @@ class MLP:
                     raise ValueError(f"optimizer='lm' works on the full batch and takes no {name}")
         if steps is None:
             steps = {"lm": 200, "lbfgs": 500}.get(optimizer, 3000)
-        base = self.seed if seed is None else seed
+        base = self.seed if seed is None else _check_seed(seed, "fit: seed")
+        if base is None:
+            base = int(np.random.default_rng().integers(2**31))
         best: tuple[float, np.ndarray, History] | None = None
         for i in range(restarts):
             if i > 0:

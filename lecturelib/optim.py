@@ -206,6 +206,8 @@ class History:
     optimizer: str = ""
     diverged: bool = False
     seed: int | None = None
+    #: After a divergence: the step whose parameters were put back (the best seen).
+    restored_step: int | None = None
 
     def __len__(self) -> int:
         return len(self.losses)
@@ -228,6 +230,11 @@ class History:
 
     def __repr__(self) -> str:
         state = "diverged" if self.diverged else f"final loss {self.final:.3g}"
+        if self.diverged and self.restored_step is not None:
+            state += (
+                f"; parameters put back to step {self.restored_step} "
+                f"(loss {self.losses[self.restored_step]:.3g})"
+            )
         return f"History({self.optimizer}, {self.steps} steps, {state})"
 
 
@@ -321,6 +328,7 @@ def train(
     )
     sampler = _minibatches(feeds, batch_size, seed)
     history = History(optimizer=repr(opt))
+    best_loss, best_step, best_values = float("inf"), 0, [p.value.copy() for p in params]
     with (
         np.errstate(over="ignore", invalid="ignore", under="ignore"),
         _progress(steps, progress, f"training ({opt.name})") as bar,
@@ -331,9 +339,18 @@ def train(
             if not (np.isfinite(loss) and loss < DIVERGED) or not all(
                 np.isfinite(p.value).all() for p in params
             ):
+                # Diverged: say so, and put back the best parameters seen (never leave the
+                # model at blown-up weights that predict nonsense).
                 history.diverged = True
                 history.losses.append(float("inf"))
+                for p, value in zip(params, best_values, strict=True):
+                    p.value = value
+                history.restored_step = best_step if np.isfinite(best_loss) else None
                 break
+            if loss < best_loss:
+                best_loss, best_step = loss, t
+                for kept, p in zip(best_values, params, strict=True):
+                    kept[...] = p.value
             history.losses.append(loss)
             if t == steps or (batch_size is None and tol is not None and loss <= tol):
                 break

@@ -14,9 +14,9 @@ from lecturelib.gradcheck import check_gradients, numerical_gradient, relative_e
 RNG = np.random.default_rng(12345)
 
 
-def _loss_of(node: ad.Node) -> ad.Node:
+def _loss_of(node: ad.Node, rng: np.random.Generator = RNG) -> ad.Node:
     """A scalar objective that weights every output entry differently (tests every partial)."""
-    weights = ad.Constant(RNG.normal(size=node_shape(node)))
+    weights = ad.Constant(rng.normal(size=node_shape(node)))
     return ad.sum(node * weights, name="J")
 
 
@@ -79,7 +79,7 @@ def test_unary_op_gradient_matches_central_differences(op: str, shape: tuple[int
 
 
 @pytest.mark.parametrize("shapes", BROADCAST_SHAPES)
-@pytest.mark.parametrize("op", list(BINARY))
+@pytest.mark.parametrize("op", [op for op in BINARY if op != "mse"])
 def test_binary_op_gradient_with_broadcasting(op: str, shapes) -> None:
     rng = np.random.default_rng(2)
     a = Param("a", _draw(shapes[0], "any", rng))
@@ -88,6 +88,58 @@ def test_binary_op_gradient_with_broadcasting(op: str, shapes) -> None:
     assert check_gradients(graph, {}) < 1e-6
     # The gradient has the shape of the value: a broadcast bias gets the summed gradient.
     assert a.grad.shape == a.value.shape and b.grad.shape == b.value.shape
+
+
+@pytest.mark.parametrize("shape", [(), (5,), (4, 3)])
+def test_mse_gradient_for_equal_shapes(shape) -> None:
+    rng = np.random.default_rng(2)
+    a, b = Param("a", rng.normal(size=shape)), Param("b", rng.normal(size=shape))
+    assert check_gradients(Graph(ad.mse(a, b)), {}) < 1e-6
+
+
+def test_mse_refuses_different_shapes_and_names_the_fix() -> None:
+    y, x = Input("y"), Input("x")
+    M, c = Param("M", np.ones((1, 2))), Param("c", np.zeros(1))
+    graph = Graph(ad.mse(y, ad.affine(x, M, c, name="f")))
+    with pytest.raises(ValueError, match=r"'y' have shape \(4,\).*'f' have shape \(4, 1\)") as info:
+        graph.forward(y=np.arange(4.0), x=np.ones((4, 2)))
+    assert "y[:, None]" in str(info.value)
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div"])
+@pytest.mark.parametrize("column", [(4, 1), (3, 1)])
+def test_a_vector_never_meets_a_column(op: str, column) -> None:
+    """(n,) against (n, 1) would broadcast to (n, n): a wrong number with no error."""
+    y, f = Input("y"), Input("f")
+    graph = Graph(ad.sum(BINARY[op](y, f)))
+    for feeds in (
+        {"y": np.arange(1.0, 5.0), "f": np.ones(column)},
+        {"y": np.ones(column), "f": np.arange(1.0, 5.0)},
+    ):
+        fix = r"reshape\(-1\).*\[:, None\].*\(n, 1\) with \(1, m\)"
+        with pytest.raises(ValueError, match=fix) as info:
+            graph.forward(**feeds)
+        message = str(info.value)
+        assert "'y'" in message and "'f'" in message
+        assert "(4,)" in message and str(column) in message
+
+
+def test_the_slides_mean_of_squared_residuals_with_a_column_is_refused() -> None:
+    x, y = Input("x"), Input("y")
+    w = Param("w", np.ones((2, 1)))
+    graph = Graph(ad.mean((y - x @ w) ** 2))
+    with pytest.raises(ValueError, match="broadcast them to shape \\(3, 3\\)"):
+        graph.forward(x=np.ones((3, 2)), y=np.ones(3))
+    graph.forward(x=np.ones((3, 2)), y=np.ones((3, 1)))  # the same shapes are fine
+
+
+def test_an_outer_product_written_out_is_allowed() -> None:
+    a, b = Input("a"), Input("b")
+    graph = Graph(ad.sum(a * b))
+    assert graph.forward(a=np.ones((3, 1)), b=np.ones((1, 4))) == 12.0
+    assert graph.forward(a=np.ones((3, 4)), b=np.ones(4)) == 12.0  # a bias added to rows
+    assert graph.forward(a=np.ones((1, 4)), b=np.ones(4)) == 4.0  # a batch of one example
+    assert graph.forward(a=np.ones((3, 1)), b=np.ones(1)) == 3.0
 
 
 def test_bias_added_to_batch_gets_summed_gradient() -> None:
@@ -316,12 +368,17 @@ def test_random_compositions_match_central_differences(ops, n, seed) -> None:
             node = BINARY[op](node, b if node_shape(node) in ((n, 3), (3,)) else ad.sum(b))
         else:
             node = UNARY[op][0](node)
-    graph = Graph(_loss_of(node))
-    graph.forward()
+    graph = Graph(_loss_of(node, rng))  # every draw from Hypothesis's seed: reproducible
+    size = abs(graph.forward())
     analytic = graph.backward()["a"].copy()
-    numeric = numerical_gradient(graph.forward, a.value)
-    # An absolute tolerance too: sum(softmax(.)) is constant, its true gradient is 0.
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
+    eps = 1e-6
+    numeric = numerical_gradient(graph.forward, a.value, eps=eps)
+    # Central differences with step eps err by the truncation, about eps**2 times the third
+    # derivative (~1e-12 here), plus the rounding of J itself: up to about 2**-52 |J| / eps,
+    # or 2.2e-10 |J|, for each term summed inside J. Allow 100 times that for each op. The
+    # absolute part also covers sum(softmax(.)), which is constant: its true gradient is 0.
+    atol = 100 * 2.2e-10 * max(1.0, size) * len(ops)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=atol)
 
 
 # --------------------------------------------------------------------------------------
@@ -452,3 +509,74 @@ def test_feeding_the_same_array_again_uses_its_new_contents() -> None:
     assert graph.forward(x=data) == 3.0
     data[0] = 10.0
     assert graph.forward(x=data) == 12.0
+
+
+def test_one_param_in_two_graphs_with_passes_interleaved() -> None:
+    """Each graph's backward returns its own gradient, whatever the other did in between."""
+    x, y = Input("x"), Input("y")
+    w = Param("w", np.array([1.0, 2.0, 3.0]))
+    data = Graph(ad.mean((y - x @ w) ** 2))
+    penalty = Graph(ad.l2_penalty(w, 0.5))
+    feeds = {"x": np.eye(3), "y": np.zeros(3)}
+    data.forward(**feeds)
+    penalty.forward()
+    g_data = data.backward()["w"].copy()
+    g_penalty = penalty.backward()["w"].copy()
+    np.testing.assert_allclose(g_penalty, [1.0, 2.0, 3.0])  # d(0.5 w.w)/dw = w
+    np.testing.assert_allclose(g_data, 2 * np.array([1.0, 2.0, 3.0]) / 3)
+    # The other order gives the same two gradients.
+    penalty.forward()
+    data.forward(**feeds)
+    np.testing.assert_allclose(penalty.backward()["w"], g_penalty)
+    np.testing.assert_allclose(data.backward()["w"], g_data)
+
+
+def test_predict_between_forward_and_backward_is_caught() -> None:
+    from lecturelib.mlp import MLP
+
+    net = MLP([2, 3, 1], seed=0)
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    y = X[:, :1] ** 2
+    graph = net.loss_graph()
+    graph.forward(X=X, y=y)
+    net.predict(X[::-1])  # same row count: the shared nodes now hold other values
+    with pytest.raises(RuntimeError, match="overwritten by another graph's forward pass"):
+        graph.backward()
+    net.predict(np.ones((7, 2)))  # another row count: the same clear error, not a shape error
+    with pytest.raises(RuntimeError, match=r"Call this graph's forward"):
+        graph.backward()
+    graph.forward(X=X, y=y)
+    g = graph.backward()
+    assert check_gradients(graph, {"X": X, "y": y}) < 1e-6
+    assert set(g) == set(net.params)
+
+
+def test_nan_written_into_an_array_fed_before_is_caught() -> None:
+    x = Input("x")
+    w = Param("w", np.ones(3))
+    graph = Graph(ad.sum(x * w))
+    data = np.array([1.0, 2.0, 3.0])
+    assert graph.forward(x=data) == 6.0
+    data[1] = np.nan
+    with pytest.raises(ValueError, match=r"Input 'x'.*NaN"):
+        graph.forward(x=data)
+    data[1] = 5.0
+    assert graph.forward(x=data) == 9.0
+
+
+@pytest.mark.parametrize("where", ["feed", "param", "seed"])
+def test_complex_numbers_are_refused(where: str) -> None:
+    z = np.array([1.0 + 2.0j, 3.0])
+    x = Input("x")
+    if where == "param":
+        with pytest.raises(TypeError, match=r"complex.*real part"):
+            Param("w", z)
+        return
+    graph = Graph(x * 2.0)
+    if where == "feed":
+        with pytest.raises(TypeError, match="Input 'x' is complex"):
+            graph.forward(x=z)
+    else:
+        graph.forward(x=np.ones(2))
+        with pytest.raises(TypeError, match="seed is complex"):
+            graph.backward(seed=z)

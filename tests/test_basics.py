@@ -105,20 +105,72 @@ def test_tangent_explorer_extremes_do_not_warn(values, recwarn) -> None:
     assert len(recwarn) == 0
 
 
+class _Clock:
+    """A clock the test moves by hand (the explorer's echo window is in seconds)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_explorer_keeps_exact_values_the_browser_rounds() -> None:
     """A value set from Python (a trained weight) survives the slider's rounding echo."""
     explorer = tangent_explorer()
+    explorer.clock = clock = _Clock()
     explorer.set(b=1.23456)
     assert "loss l = 3.117" in explorer.text  # r = 3 - 1.23456 = 1.76544
     explorer.controls["b"].value = 1.25  # the browser snaps to the 0.05 step and echoes it
     assert explorer.values["b"] == 1.23456
     assert "loss l = 3.117" in explorer.text
-    explorer.set(b=0.5)
+    explorer.set(b=1.23456)
+    explorer.set(b=0.5)  # set twice in quick succession: the first echo arrives late
     explorer.controls["b"].value = 1.25  # a late echo of the older value: undone
     assert explorer.values["b"] == 0.5 and explorer.controls["b"].value == 0.5
+    clock.now += 0.1
     explorer.controls["b"].value = 2.0  # a student moves the slider: that value counts
     assert explorer.values["b"] == 2.0
     assert "loss l = 1" in explorer.text
+
+
+def test_a_students_move_is_never_undone() -> None:
+    """Train, move another slider, train again, then press the arrow key: the move counts.
+
+    The flow that once undid 16 of 480 single key presses in notebook 05's explorer: a move
+    within half a step of a value set earlier from Python was taken for a late echo of it.
+    """
+    explorer = tangent_explorer()
+    explorer.clock = clock = _Clock()
+    explorer.set(b=1.2733)  # "train from here" sets a weight the slider shows as 1.25
+    explorer.controls["b"].value = 1.25  # its echo
+    clock.now += 5.0
+    explorer.set(b=1.3133)  # trained again, from a nearby start
+    explorer.controls["b"].value = 1.3  # its echo
+    clock.now += 5.0
+    explorer.controls["b"].value = 1.25  # the student presses the left arrow once
+    assert explorer.values["b"] == 1.25 and explorer.controls["b"].value == 1.25
+    for _ in range(20):  # and every further press counts too
+        clock.now += 0.3
+        explorer.controls["b"].value = round(explorer.controls["b"].value - 0.05, 2)
+    assert explorer.values["b"] == explorer.controls["b"].value == 0.25
+    # The same right after training, within the echo window, once the echo has arrived.
+    explorer.set(b=1.2733)
+    explorer.controls["b"].value = 1.25  # echo
+    explorer.controls["b"].value = 1.2  # the student's press, 0 s later
+    assert explorer.values["b"] == 1.2
+
+
+def test_explorer_refuses_values_its_controls_cannot_show() -> None:
+    explorer = tangent_explorer()
+    low, high = explorer.controls["b"].min, explorer.controls["b"].max
+    with pytest.raises(
+        ValueError, match=rf"b=50 is outside the slider's range \[{low:g}, {high:g}\]"
+    ):
+        explorer.set(b=50)
+    assert explorer.values["b"] == explorer.controls["b"].value  # nothing changed
+    with pytest.raises(TypeError, match="b must be a number"):
+        explorer.set(b="high")
 
 
 def test_claim_prints_a_mark_nbval_can_compare(capsys) -> None:
@@ -132,3 +184,12 @@ def test_claim_prints_a_mark_nbval_can_compare(capsys) -> None:
         claim("all positive", np.array([1.0, 2.0]) > 0)
     with pytest.raises(TypeError, match="boolean"):
         claim("a number is not a claim", 0.5)
+
+
+def test_a_wrong_choice_lists_the_choices() -> None:
+    from lecturelib.widgets.chainrule import paths_explorer
+
+    explorer = paths_explorer()
+    name = next(n for n, c in explorer.controls.items() if hasattr(c, "options"))
+    with pytest.raises(ValueError, match=rf"{name}=99 is not one of the choices; choose one of"):
+        explorer.set(**{name: 99})

@@ -139,6 +139,11 @@ def test_backward_with_a_seed_is_the_gradient_of_the_weighted_sum() -> None:
     total = Graph(ad.sum(out * Input("s")), data_grads=False)
     total.forward(x=data, s=seed)
     np.testing.assert_allclose(by_seed, total.backward()["w"], rtol=1e-14)
+    # The other graph's forward pass overwrote the shared nodes: an error says so.
+    with pytest.raises(RuntimeError, match="overwritten by another graph's forward pass"):
+        graph.backward(seed)
+    graph.forward(x=data)
+    np.testing.assert_allclose(graph.backward(seed)["w"], by_seed, rtol=1e-14)
     # A second seed after the same forward pass starts afresh (nothing is doubled).
     np.testing.assert_allclose(graph.backward(2 * seed)["w"], 2 * by_seed, rtol=1e-14)
     deltas_only = Graph(out, data_grads=False, param_grads=False)
@@ -148,6 +153,7 @@ def test_backward_with_a_seed_is_the_gradient_of_the_weighted_sum() -> None:
     np.testing.assert_allclose(out.grad, seed)
     with pytest.raises(ValueError, match=r"seed of the objective 'out''s shape \(2, 3\)"):
         deltas_only.backward(np.ones(3))
+    graph.forward(x=data)
     with pytest.raises(ValueError, match=r"seed.*NaN"):
         graph.backward(np.full((2, 3), np.nan))
 

@@ -143,3 +143,35 @@ def test_bad_data_is_explained() -> None:
         net.fit(np.ones((5, 2)), np.ones(5), optimizer="rmsprop")
     with pytest.raises(ValueError, match="unknown parameter 'W9'"):
         net.set_params({"W9": 1.0})
+
+
+@pytest.mark.parametrize("seed", ["abc", -1, 1.5, True])
+def test_a_bad_seed_is_named(seed) -> None:
+    with pytest.raises(TypeError, match=r"MLP: seed must be a whole number >= 0"):
+        MLP([1, 3, 1], seed=seed)
+    net = MLP([1, 3, 1])
+    with pytest.raises(TypeError, match=r"fit: seed must be a whole number >= 0"):
+        net.fit(np.linspace(-1, 1, 5), np.zeros(5), seed=seed)
+    with pytest.raises(TypeError, match=r"initialize: seed must be a whole number >= 0"):
+        net.initialize(seed)
+
+
+def test_fit_without_data_says_so() -> None:
+    net = MLP([1, 3, 1])
+    with pytest.raises(ValueError, match="no data: X has 0 rows"):
+        net.fit(np.zeros(0), np.zeros(0))
+    with pytest.raises(ValueError, match="no data"):
+        net.loss(np.zeros((0, 1)), np.zeros(0))
+
+
+def test_a_diverged_fit_keeps_the_best_parameters_and_says_so() -> None:
+    x = np.linspace(-1, 1, 50)
+    net = MLP([1, 3, 1], seed=0)
+    start_loss = net.loss(x, x**2)
+    history = net.fit(x, x**2, optimizer="gd", lr=1e3, steps=100)
+    assert history.diverged
+    assert "diverged" in repr(history) and "put back to step" in repr(history)
+    assert np.all(np.isfinite(net.theta))
+    assert np.all(np.abs(net.predict(x)) < 10)  # not -4.5e53
+    assert net.loss(x, x**2) <= start_loss
+    assert net.loss(x, x**2) == history.losses[history.restored_step]

@@ -70,7 +70,12 @@ def test_unary_ops_match_torch(torch, op: str) -> None:
 def test_binary_ops_match_torch(torch, op: str) -> None:
     rng = np.random.default_rng(2)
     x = rng.normal(size=(4, 3))
-    y = rng.normal(size=(3, 2)) if op == "matmul" else np.abs(rng.normal(size=3)) + 0.5
+    if op == "matmul":
+        y = rng.normal(size=(3, 2))
+    elif op == "mse":  # a loss compares equal shapes (it refuses to broadcast)
+        y = rng.normal(size=(4, 3))
+    else:  # a row broadcast over the batch, like a bias
+        y = np.abs(rng.normal(size=3)) + 0.5
     a, b = Param("a", x), Param("b", y)
     ta, tb = _t(torch, x), _t(torch, y)
     ours_fn, torch_fn = BINARY[op]

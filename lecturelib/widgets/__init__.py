@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -26,7 +27,12 @@ from matplotlib.figure import Figure
 
 from lecturelib.plots import to_png
 
-__all__ = ["Explorer", "slider"]
+__all__ = ["ECHO_WINDOW", "Explorer", "slider"]
+
+#: Seconds after a value is set from Python during which the browser may still send back an
+#: echo of it (the slider's display rounded to its step). An echo takes one round trip to
+#: the page, well under a second; a student's move after that is never taken for an echo.
+ECHO_WINDOW = 2.0
 
 
 def slider(
@@ -119,7 +125,8 @@ class Explorer(widgets.VBox):
         # weight, say): the explorer keeps computing with the exact value until a student
         # moves that slider. ``_recent`` remembers earlier ones, to spot late echoes.
         self._exact: dict[str, float] = {}
-        self._recent: dict[str, deque[float]] = {}
+        self._recent: dict[str, deque[tuple[float, float]]] = {}  # (value, time set)
+        self.clock: Callable[[], float] = time.monotonic
         self._names = {id(c): name for name, c in self.controls.items()}
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -144,14 +151,44 @@ class Explorer(widgets.VBox):
                 f"{', '.join(self.controls)}"
             )
         for name, value in values.items():
+            self._check_allowed(name, value)
+        for name, value in values.items():
             self._set_quietly(name, value)
             if _on_grid(self.controls[name]) and not isinstance(value, bool):
                 self._exact[name] = value
-                self._recent.setdefault(name, deque(maxlen=8)).append(value)
+                self._recent.setdefault(name, deque(maxlen=8)).append((value, self.clock()))
             else:
                 self._exact.pop(name, None)
         self.refresh()
         return self.state
+
+    def _check_allowed(self, name: str, value: Any) -> None:
+        """Refuse a value the control cannot show: out of a slider's range, or not an option.
+
+        Otherwise the explorer would compute with one value while the control shows another.
+        """
+        control = self.controls[name]
+        if _on_grid(control) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} must be a number, got {value!r}") from None
+            low, high = float(control.min), float(control.max)
+            if isinstance(control, widgets.FloatLogSlider):
+                low, high = control.base**low, control.base**high
+            if not low <= number <= high:
+                raise ValueError(
+                    f"{name}={value!r} is outside the slider's range [{low:g}, {high:g}]; "
+                    f"choose a value in that range"
+                )
+        options = getattr(control, "options", None)
+        if options is not None:
+            allowed = [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in options]
+            if value not in allowed:
+                raise ValueError(
+                    f"{name}={value!r} is not one of the choices; choose one of "
+                    f"{', '.join(map(repr, allowed))}"
+                )
 
     def _set_quietly(self, name: str, value: Any) -> None:
         control = self.controls[name]
@@ -165,11 +202,21 @@ class Explorer(widgets.VBox):
         name = self._names[id(change["owner"])]
         exact = self._exact.get(name)
         if exact is not None:
-            control = self.controls[name]
-            if _rounds_to(control, exact, change["new"]):
-                return  # the browser showed our value rounded to its step: keep the exact one
-            if any(_rounds_to(control, old, change["new"]) for old in self._recent[name]):
-                self._set_quietly(name, exact)  # a late echo of an older value: undo it
+            control, shown = self.controls[name], change["new"]
+            recent = self._recent[name]
+            if _rounds_to(control, exact, shown):
+                # The browser showed our value rounded to its step: keep the exact one. That
+                # was its echo: forget the value, so a later move to it is the student's.
+                for entry in [e for e in recent if e[0] == exact][:1]:
+                    recent.remove(entry)
+                return
+            now = self.clock()
+            late = [
+                e for e in recent if now - e[1] <= ECHO_WINDOW and _rounds_to(control, e[0], shown)
+            ]
+            if late:  # a late echo of an older value set moments ago: undo it, once
+                recent.remove(late[0])
+                self._set_quietly(name, exact)
                 return
             del self._exact[name]  # a student moved the slider
         self.refresh()
