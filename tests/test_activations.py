@@ -64,6 +64,7 @@ def test_extreme_inputs_are_finite_and_silent(name: str) -> None:
     act = A.get_activation(name)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         f, g = act.f(EXTREME), act.grad(EXTREME)
     assert np.all(np.isfinite(g)) and np.all(g >= 0)
     if name != "relu":
@@ -210,6 +211,7 @@ def test_unit_explorer_updates_and_extremes_are_silent() -> None:
     assert "relu" in explorer.text and "50%" in explorer.text
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         for v in (-20.0, 20.0):
             for b in (-20.0, 20.0):
                 state = explorer.set(v=v, b=b)

@@ -204,6 +204,7 @@ def test_explorer_update_at_every_corner_is_silent() -> None:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         for values, target, activation in itertools.product(
             [*corners, mixed], ap.TARGETS, ("tanh", "logistic")
         ):

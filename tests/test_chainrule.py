@@ -143,6 +143,7 @@ def test_perturbation_explorer_extremes_do_not_warn(kind, delta) -> None:
     explorer = perturbation_explorer()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         for i in (0, 1):
             for j in (0, 2):
                 explorer.set(kind=kind, i=i, j=j, delta=delta)
@@ -153,6 +154,7 @@ def test_paths_explorer_shows_sum_and_jacobian() -> None:
     explorer = paths_explorer()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         state = explorer.set(i=1, j=1)
     text = explorer.text
     assert "a2 -> b3 -> c2" in text and "sum over paths" in text

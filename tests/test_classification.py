@@ -33,6 +33,7 @@ def test_softmax_properties() -> None:
     np.testing.assert_allclose(C.softmax(s + 100.0), p)  # a constant changes nothing
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         np.testing.assert_allclose(
             C.softmax([1000.0, 999.0, -1000.0])[:2], [1 / (1 + np.exp(-1)), 1 / (1 + np.e)]
         )
@@ -190,6 +191,7 @@ def test_explorer_state_is_cached_and_checks_its_arguments() -> None:
 def test_explorer_extremes_neither_raise_nor_warn(values) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         explorer = classifier_explorer(width=8, depth=1)
         first = explorer.image.value
         state = explorer.set(**values)

@@ -227,6 +227,7 @@ def test_run_optimizer_rejects_bad_arguments() -> None:
 def test_explore_extremes_never_raise_or_warn(landscape, optimizer, log10_lr, clip) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         state = explore(landscape, optimizer, log10_lr, clip)
     tr = state.trajectory
     assert np.all(np.isfinite(tr.points))

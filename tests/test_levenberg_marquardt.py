@@ -82,6 +82,7 @@ def test_overflowing_trials_are_refused_without_warnings() -> None:
     residuals, jacobian = _exp_problem()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         theta, history = levenberg_marquardt(residuals, jacobian, [1.0, 100.0, 0.0])
         assert np.all(np.isfinite(theta)) and np.isfinite(history.final)
         assert history.final < 1e-6 * history.losses[0]

@@ -82,6 +82,7 @@ def test_divergence_stops_quietly() -> None:
     graph, _w = _quadratic()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         history = train(graph, {}, optimizer="gd", lr=5.0, steps=10_000)
     assert history.diverged and history.final == float("inf")
     assert history.steps < 10_000

@@ -187,6 +187,7 @@ def test_gate_explorer_updates_table_figure_and_name() -> None:
 def test_explorers_extreme_sliders_do_not_warn(end) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         for explorer in (gate_explorer(), two_layer_explorer()):
             values = {name: (c.min if end == 0 else c.max) for name, c in explorer.controls.items()}
             explorer.set(**values)

@@ -119,6 +119,7 @@ def test_sgd_with_ridge_reaches_the_closed_form() -> None:
 def test_sgd_divergence_stops_quietly(data) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         run = S.sgd(data.X, data.y, lr=5.0, steps=2000)
     assert run.diverged and run.diverged_at < 2000
     assert np.all(np.isfinite(run.W)) and np.all(np.abs(run.W) < S.DIVERGED)
@@ -187,6 +188,7 @@ def test_step_size_explorer_extremes_do_not_warn(value) -> None:
     explorer = step_size_explorer()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         explorer.set(log10_lr=value)
     assert explorer.text.startswith(f"η = {10**value:.3g}")
     if explorer.state.run.diverged:
@@ -201,6 +203,7 @@ def test_lambda_explorer_shrinks_weights_and_extremes_do_not_warn() -> None:
     norms = []
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         for value in (-6.0, -3.0, 1.0):
             norms.append(explorer.set(log10_lam=value).norm)
     assert norms[0] > norms[1] > norms[2]

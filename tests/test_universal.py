@@ -235,6 +235,7 @@ def test_a_deep_net_with_a_dead_layer_is_flat_and_counted() -> None:
 def test_width_explorer_moves_through_widths_without_warnings(small_widths) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         explorer = width_explorer(small_widths, N=4)
         first = explorer.image.value
         for N in (1, 8):  # both ends of the slider
@@ -279,6 +280,7 @@ def test_figures_show_every_run() -> None:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         _, axes = new_figure(1, 3)
         plot_error_vs_width(axes[0, 0], [widths])
         plot_depth_runs(axes[0, 1], depth)
