@@ -445,7 +445,10 @@ class Pow(Node):
     def backward(self) -> None:
         a = self.inputs[0].value
         k = self.exponent
-        local = 2.0 * a if k == 2 else k * a ** float(k - 1)
+        if k == 0:  # a ** 0 = 1 is constant: its derivative is 0, also at a = 0
+            local = np.zeros_like(a)
+        else:
+            local = 2.0 * a if k == 2 else k * a ** float(k - 1)
         self._pass_back(self.inputs[0], self.grad * local)
 
 

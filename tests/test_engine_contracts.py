@@ -504,3 +504,11 @@ def test_table_has_one_row_per_node_in_topological_order() -> None:
     np.testing.assert_array_equal(by_name["w"]["grad"], [6.0, 8.0])
     np.testing.assert_array_equal(by_name["x"]["grad"], [2.0, 4.0])
     assert by_name["J"]["value"] == 22.0 and by_name["J"]["grad"] == 1.0
+
+
+def test_the_gradient_of_a_zeroth_power_is_zero_even_at_zero() -> None:
+    """x ** 0 = 1 everywhere, so its derivative is 0 everywhere (not 0 * 0 ** -1 = nan)."""
+    x = Param("x", np.array([0.0, 2.0, -3.0]))
+    graph = Graph(ad.sum(x**0))
+    assert graph.forward() == 3.0
+    np.testing.assert_array_equal(graph.backward()["x"], [0.0, 0.0, 0.0])
