@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULES = ["lecturelib/autodiff.py", "lecturelib/optim.py", "lecturelib/gradcheck.py"]
 TESTS = [
     "tests/test_autodiff.py",
+    "tests/test_engine_contracts.py",
     "tests/test_mutants.py",
     "tests/test_optim.py",
     "tests/test_levenberg_marquardt.py",
@@ -80,12 +81,14 @@ def main(argv: list[str]) -> int:
             counts.setdefault(match[1], Counter())[match[3].strip()] += 1
             if match[3].strip() == "survived":
                 survivors.append(f"lecturelib.{match[1]}.{match[2]}")
-    print("\nmodule      killed  survived  no tests  kill rate (killed / all)")
+    # A mutant that makes the tests time out (an endless loop, say) is caught too.
+    print("\nmodule      killed  timeout  survived  no tests  kill rate (caught / all)")
     for module, c in sorted(counts.items()):
         total = sum(c.values())
+        caught = c["killed"] + c["timeout"]
         print(
-            f"{module:10s}  {c['killed']:6d}  {c['survived']:8d}  {c['no tests']:8d}  "
-            f"{c['killed'] / total:.1%} of {total}"
+            f"{module:10s}  {c['killed']:6d}  {c['timeout']:7d}  {c['survived']:8d}  "
+            f"{c['no tests']:8d}  {caught / total:.1%} of {total}"
         )
     print(f"\n{len(survivors)} survivors, e.g.:", *survivors[:20], sep="\n  ")
     return 0
