@@ -452,10 +452,13 @@ def _train_lbfgs(
         _progress(steps, progress, "training (lbfgs)") as bar,
     ):
         history.losses.append(float(graph.forward(**feeds)))
+        best = [history.losses[0], 0, theta0.copy()]  # loss, step, theta of the best iterate
 
         def record(intermediate_result: Any) -> None:
             loss = float(intermediate_result.fun)
             history.losses.append(loss)
+            if loss < best[0]:
+                best[:] = [loss, len(history.losses) - 1, np.array(intermediate_result.x)]
             bar.update(1)
             stop = callback is not None and callback(len(history.losses) - 1, loss) is True
             if stop or (tol is not None and loss <= tol):
@@ -473,7 +476,14 @@ def _train_lbfgs(
             )
             set_theta(result.x)
             final = graph.forward(**feeds)
-            if history.losses[-1] != final:
+            if not (np.isfinite(final) and final < DIVERGED and np.isfinite(result.x).all()):
+                # SciPy may accept an iterate where the objective overflowed: say that the
+                # run diverged and put back the best parameters seen, as train() does.
+                history.diverged = True
+                history.losses.append(float("inf"))
+                set_theta(best[2])
+                history.restored_step = best[1] if np.isfinite(best[0]) else None
+            elif history.losses[-1] != final:
                 history.losses.append(float(final))
     unshare_buffer(params)
     return history

@@ -19,7 +19,8 @@ def describe_degree(state: PolynomialState) -> str:
         f"degree {state.degree}: {state.degree + 1} weights w_0..w_{state.degree}\n"
         f"training MSE  {fmt(state.train_error, 3)}\n"
         f"held-out MSE  {fmt(state.test_error, 3)}\n"
-        f"noise level   {fmt(state.noise_variance, 3)} (the best any model can expect on held-out data)"
+        f"noise level   {fmt(state.noise_variance, 3)} "
+        "(the best any model can expect on held-out data)"
     )
 
 
