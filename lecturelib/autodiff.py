@@ -985,7 +985,8 @@ class Graph:
 
     Values live on the nodes. Two graphs that share nodes (an MLP's prediction and loss
     graphs do) overwrite each other's values, so call :meth:`backward` right after the
-    :meth:`forward` of the same graph.
+    :meth:`forward` of the same graph: if another graph's forward pass came in between,
+    :meth:`backward` raises an error that says so instead of returning a wrong gradient.
     """
 
     _configured: Graph | None = None  # the graph whose needs_grad flags the nodes carry

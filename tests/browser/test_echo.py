@@ -105,25 +105,24 @@ def _train_move_train_press(lab_server, page) -> None:
     # within half a step of the first trained w1: where the old code undid it.
     pressed = [press(w1, "ArrowLeft", "w1's first press after training again")]
     assert abs(pressed[0] - trained_first) <= step / 2, "the flow misses what it tests"
-    first = view
-    time.sleep(ECHO_WINDOW + 0.5)
-    view = read_explorer(page, 0)
-    assert (view.sliders, view.readout) == (first.sliders, first.readout), (
-        f"w1's first press was undone {ECHO_WINDOW + 0.5} s later: w1 trained to "
-        f"{trained_first}, then {trained_second}; pressed to {pressed[0]}, now shows "
-        f"{view.sliders[w1]}"
+    history = f"w1 trained to {trained_first}, then {trained_second}"
+    _unchanged_after_echo_window(
+        page, view, w1, f"w1's first press ({history}; pressed to {pressed[0]})"
     )
     for k in range(PRESSES):
         time.sleep(0.3)  # with settle's wait, about 0.5 s between presses
         pressed.append(press(w1, "ArrowLeft", f"w1's press {k + 2}"))
-    last = view
-    time.sleep(ECHO_WINDOW + 0.5)
-    view = read_explorer(page, 0)
-    assert (view.sliders, view.readout) == (last.sliders, last.readout), (
-        f"a press on w1 was undone: trained to {trained_first}, then {trained_second}; "
-        f"pressed to {pressed}, now shows {view.sliders[w1]}"
-    )
+    _unchanged_after_echo_window(page, view, w1, f"a press on w1 ({history}; pressed to {pressed})")
     assert error_outputs(page) == []
+
+
+def _unchanged_after_echo_window(page, before, slider: int, what: str) -> None:
+    """Wait past the echo window: a late echo would undo the student's move by then."""
+    time.sleep(ECHO_WINDOW + 0.5)
+    now = read_explorer(page, 0)
+    assert (now.sliders, now.readout) == (before.sliders, before.readout), (
+        f"{what} was undone {ECHO_WINDOW + 0.5} s later: now shows {now.sliders[slider]}"
+    )
 
 
 def _w0_presses_to_the_old_trap(trained: dict, step: float) -> int:
