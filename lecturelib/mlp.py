@@ -21,6 +21,7 @@ the layer's input (slide "The backpropagation algorithm").
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ from lecturelib.optim import (
     unshare_buffer,
 )
 
-__all__ = ["ACTIVATIONS", "MLP"]
+__all__ = ["ACTIVATIONS", "MLP", "Standardization"]
 
 #: The activation functions an MLP can use, by name (``"logistic"`` is ``"sigmoid"``).
 ACTIVATIONS: dict[str, Callable[..., Node] | None] = {
@@ -64,6 +65,86 @@ def _check_seed(seed: Any, what: str) -> int | None:
             f"weights) or None (fresh random weights each time), got {seed!r}"
         )
     return int(seed)
+
+
+def _spread(centred: np.ndarray, axis: int) -> np.ndarray:
+    """The root mean square of ``centred`` along ``axis``, without overflow (data near
+    1e154 squares to inf): scaled by the largest entry first."""
+    top = np.max(np.abs(centred), axis=axis)
+    safe = np.where(top > 0, top, 1.0)
+    return top * np.sqrt(np.mean((centred / safe) ** 2, axis=axis))
+
+
+def _with_floor(tol: float | None, y: np.ndarray, loss: str, rtol: float) -> float | None:
+    """``tol`` raised to ``rtol * var(y)`` for the MSE: stop once ``R^2 >= 1 - rtol``."""
+    if loss != "mse" or rtol == 0:
+        return tol
+    floor = rtol * float(_spread((y - y.mean(axis=0)).ravel(), axis=0)) ** 2
+    return floor if tol is None else max(tol, floor)
+
+
+@dataclass(frozen=True)
+class Standardization:
+    """The change of units ``fit`` trains in: ``x' = (x - x_mean) / x_scale`` per input
+    column and ``y' = (y - y_mean) / y_scale`` (one scale for all outputs, so that the
+    mean squared error in standard units is the MSE in the user's units over
+    ``y_scale**2``: the same minimisers).
+
+    The network's first affine layer absorbs the input change and its last one the output
+    change exactly (slide equation 8: only ``a_1`` sees ``x`` and only ``a_{L+1}`` makes
+    ``f``), so a network fitted in standard units maps back to the same function in the
+    user's units (:meth:`to_user`). Scikit-learn's documentation asks users to do this by
+    hand; ``MLP.fit`` does it for them.
+    """
+
+    x_mean: np.ndarray
+    x_scale: np.ndarray
+    y_mean: np.ndarray
+    y_scale: float
+
+    @classmethod
+    def of(cls, X: np.ndarray, y: np.ndarray | None) -> Standardization:
+        """The standardisation of inputs ``X`` (n, d) and, for the MSE, targets ``y`` (n, k).
+
+        A constant column keeps scale 1 (nothing to spread); so do constant targets.
+        """
+        x_mean = X.mean(axis=0)
+        x_scale = _spread(X - x_mean, axis=0)
+        x_scale = np.where(x_scale > 0, x_scale, 1.0)
+        if y is None:  # class labels are not numbers to rescale
+            return cls(x_mean, x_scale, np.zeros(0), 1.0)
+        y_mean = y.mean(axis=0)
+        y_scale = float(_spread((y - y_mean).ravel(), axis=0))
+        return cls(x_mean, x_scale, y_mean, y_scale if y_scale > 0 else 1.0)
+
+    def data(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``X`` and ``y`` in standard units (``y`` unchanged for class labels)."""
+        X = (X - self.x_mean) / self.x_scale
+        return X, (y if self.y_mean.size == 0 else (y - self.y_mean) / self.y_scale)
+
+    def to_standard(self, params: dict[str, np.ndarray], last: int) -> dict[str, np.ndarray]:
+        """The weights, in standard units, of the network ``params`` (user's units).
+
+        ``a_1 = W_1 x + b_1 = (W_1 diag(x_scale)) x' + (b_1 + W_1 x_mean)``; then
+        ``f' = (f - y_mean) / y_scale`` divides the last layer by ``y_scale``.
+        """
+        out = {name: value.copy() for name, value in params.items()}
+        out["b1"] = out["b1"] + out["W1"] @ self.x_mean
+        out["W1"] = out["W1"] * self.x_scale
+        if self.y_mean.size:
+            out[f"W{last}"] = out[f"W{last}"] / self.y_scale
+            out[f"b{last}"] = (out[f"b{last}"] - self.y_mean) / self.y_scale
+        return out
+
+    def to_user(self, params: dict[str, np.ndarray], last: int) -> dict[str, np.ndarray]:
+        """The inverse of :meth:`to_standard`: standard-unit weights in the user's units."""
+        out = {name: value.copy() for name, value in params.items()}
+        if self.y_mean.size:
+            out[f"W{last}"] = out[f"W{last}"] * self.y_scale
+            out[f"b{last}"] = out[f"b{last}"] * self.y_scale + self.y_mean
+        out["W1"] = out["W1"] / self.x_scale
+        out["b1"] = out["b1"] - out["W1"] @ self.x_mean
+        return out
 
 
 class MLP:
@@ -179,7 +260,9 @@ class MLP:
         """Draw new random weights: ``W ~ N(0, 1/fan_in)`` and biases ``b ~ N(0, 1/fan_in)``.
 
         Random biases spread the hidden units' "kinks" over the input range, so that even
-        a 3-unit network starts with units that differ.
+        a 3-unit network starts with units that differ. The draw suits inputs and targets of
+        mean 0 and spread 1: when :meth:`fit` standardises the data, it reads an untouched
+        draw as weights for the standardised data, so that the fit is the same in any units.
         """
         rng = np.random.default_rng(_check_seed(seed, "initialize: seed"))
         for j in range(1, len(self.sizes)):
@@ -189,6 +272,8 @@ class MLP:
             # Drawn here, so finite and of the right shape: set without the checks.
             W._value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=W.value.shape)
             b._value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=b.value.shape)
+        # What was drawn: fit() reads an untouched draw as a start for standardised data.
+        self._drawn = self.theta
 
     def __repr__(self) -> str:
         return f"MLP({self.sizes}, activation={self.activation!r}, {self.n_params} parameters)"
@@ -379,6 +464,7 @@ class MLP:
         seed: int | None = None,
         progress: bool | None = None,
         bounds: Mapping[str, tuple[float, float]] | None = None,
+        standardize: bool | None = None,
     ) -> History:
         """Fit the parameters to ``(X, y)`` by minimising the objective; return the history.
 
@@ -402,6 +488,19 @@ class MLP:
         ``R^2 >= 1 - rtol``): some targets, such as ``x^2`` with tanh units, are fitted
         ever better by ever larger weights, and an optimiser would creep on for ever.
         ``rtol=0`` fits as far as the optimiser gets.
+
+        ``standardize`` (default: on for ``"lm"`` and ``"lbfgs"`` without ``bounds``) trains
+        in standard units: each input column and the targets shifted to mean 0 and scaled to
+        spread 1 (:class:`Standardization`), then the weights are mapped back, so
+        :meth:`predict` and :attr:`params` stay in your units. The fit is then the same
+        whatever the data's units (metres or millimetres), and the random start suits the
+        data. A start untouched since :meth:`initialize` is read as weights for the
+        standardised data; any other start is first mapped into standard units. The
+        first-order optimisers (``"gd"``, ``"sgd"``, ``"momentum"``, ``"adam"``) run in
+        your units by default, because their ``lr`` is in the units of your objective (the
+        slides' gradient descent). ``bounds`` are in your units, so they need
+        ``standardize=False``. The history's losses are in your units; its gradient norms
+        are those of the problem the optimiser solved.
         """
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
@@ -423,10 +522,6 @@ class MLP:
             )
         if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not rtol >= 0:
             raise ValueError(f"rtol must be a number >= 0, got {rtol!r}")
-        if loss == "mse" and rtol > 0:
-            centred = feeds["y"] - feeds["y"].mean(axis=0)
-            floor = rtol * float(np.vdot(centred, centred)) / centred.size  # rtol var(y)
-            tol = floor if tol is None else max(tol, floor)
         if optimizer == "lm":
             if loss != "mse":
                 raise ValueError("optimizer='lm' (Levenberg-Marquardt) needs loss='mse'")
@@ -440,13 +535,69 @@ class MLP:
                     raise ValueError(f"optimizer='lm' works on the full batch and takes no {name}")
         if steps is None:
             steps = {"lm": 200, "lbfgs": 500}.get(optimizer, 3000)
+        if standardize is None:
+            standardize = optimizer in ("lm", "lbfgs") and bounds is None
+        if not isinstance(standardize, (bool, np.bool_)):
+            raise TypeError(f"standardize must be True, False or None, got {standardize!r}")
+        if standardize and bounds is not None:
+            raise ValueError(
+                "bounds are in your units, but standardize=True trains in standard units; "
+                "pass standardize=False with bounds"
+            )
         base = self.seed if seed is None else _check_seed(seed, "fit: seed")
         if base is None:
             base = int(np.random.default_rng().integers(2**31))
+        run = dict(
+            loss=loss,
+            optimizer=optimizer,
+            lr=lr,
+            steps=steps,
+            batch_size=batch_size,
+            clip=clip,
+            restarts=restarts,
+            seed=base,
+            progress=progress,
+            bounds=bounds,
+        )
+        if not standardize:
+            return self._fit_starts(feeds, tol=_with_floor(tol, feeds["y"], loss, rtol), **run)
+        units = Standardization.of(feeds["X"], feeds["y"] if loss == "mse" else None)
+        X, y = units.data(feeds["X"], feeds["y"])
+        factor = units.y_scale**2  # MSE in your units = factor * MSE in standard units
+        if loss == "mse" and tol is not None:
+            tol = tol / factor
+        if not np.array_equal(self.theta, self._drawn):  # a start in your units
+            self.set_params(units.to_standard(self.params, self.n_layers))
+        try:
+            history = self._fit_starts({"X": X, "y": y}, tol=_with_floor(tol, y, loss, rtol), **run)
+        finally:  # even when interrupted: params never stay in standard units
+            self.set_params(units.to_user(self.params, self.n_layers))
+        if loss == "mse":
+            history.losses = [factor * value for value in history.losses]
+        return history
+
+    def _fit_starts(
+        self,
+        feeds: dict[str, np.ndarray],
+        *,
+        loss: str,
+        optimizer: str,
+        lr: float | None,
+        steps: int,
+        batch_size: int | None,
+        clip: float | None,
+        restarts: int,
+        tol: float | None,
+        seed: int,
+        progress: bool | None,
+        bounds: Mapping[str, tuple[float, float]] | None,
+    ) -> History:
+        """Train from the current parameters, then from ``restarts - 1`` new random starts
+        (seeds ``seed + 1, ...``); keep the best. ``feeds`` are checked already."""
         best: tuple[float, np.ndarray, History] | None = None
         for i in range(restarts):
             if i > 0:
-                self.initialize(base + i)
+                self.initialize(seed + i)
             if optimizer == "lm":
                 history = self._fit_lm(feeds, steps, tol, progress)
             else:
@@ -459,11 +610,11 @@ class MLP:
                     batch_size=batch_size,
                     clip=clip,
                     tol=tol,
-                    seed=base + i,
+                    seed=seed + i,
                     progress=progress,
                     bounds=bounds,
                 )
-            history.seed = base + i
+            history.seed = seed + i
             if restarts == 1:
                 return history
             score = history.final

@@ -119,8 +119,10 @@ def test_restarts_keep_every_start_and_choose_as_mlp_fit_does() -> None:
     net.fit(x, y, restarts=3, seed=0, progress=False)
     np.testing.assert_array_equal(fit.params.theta, Params.from_mlp(net).theta)
     assert len(fit.start_mses) == 3 and fit.mse == min(fit.start_mses)
-    # |x| with tanh: seed 0 finds the best fit, 1 and 2 stop in a poorer local minimum
-    assert fit.starts_that_get_there == 1 and min(fit.start_mses[1:]) > 4 * fit.mse
+    # |x| with tanh: of seeds 0, 1, 2, one start finds the best fit; the others stop in a
+    # local minimum more than 4 times higher
+    assert fit.starts_that_get_there == 1
+    assert sorted(fit.start_mses)[1] > 4 * fit.mse
     with pytest.raises(ValueError, match="restarts must be"):
         ap.fit_target("abs", restarts=0)
 

@@ -225,7 +225,7 @@ def test_output_boundary_is_where_p_fire_is_one_half() -> None:
     from lecturelib.perceptron import INPUTS
 
     on_the_line = 0
-    for seed in range(4):  # seed 0 fails with o1 and x2 merged at p = 0.5; seed 3 succeeds
+    for seed in range(4):  # seed 0 fails with o2 and x2 merged at p = 0.5; seed 3 succeeds
         fit = learn_xnor(2, seed)
         a, c = fit.output_boundary()
         p_fire = fit.net.predict_proba(INPUTS)[:, 1]
