@@ -13,13 +13,15 @@ compares. A change in ``lecturelib`` that breaks a claim turns its mark into ``�
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["claim", "self_check"]
+__all__ = ["CORRECT", "NOT_ANSWERED", "Exercise", "claim", "self_check"]
 
 NOT_ANSWERED = "Not answered yet: replace None with your answer and run this cell again."
+CORRECT = "Correct!"
 HOLDS, FAILS = "✓", "✗ DOES NOT HOLD:"
 
 
@@ -46,22 +48,53 @@ def claim(statement: str, holds: Any) -> None:
     print(f"{HOLDS} {statement}" if holds else f"{FAILS} {statement}")
 
 
-def self_check(answer: Any, test: Callable[[Any], bool], hint: str = "") -> None:
+def self_check(answer: Any, test: Callable[[Any], bool | str], hint: str = "") -> None:
     """Print whether ``answer`` passes ``test``; never raises on a wrong answer.
 
-    ``None`` means "not answered yet". A ``test`` that raises on a malformed answer counts as
-    "not yet", with the error's message, so a typo never ends in a traceback.
+    ``None`` means "not answered yet". ``test`` returns ``True`` for a right answer,
+    ``False`` for a wrong one (then ``hint`` is shown), or a string: a hint made for this
+    particular wrong answer ("the sign is flipped", "a child's term is missing"). A ``test``
+    that raises on a malformed answer counts as "not yet", with the error's message, so a
+    typo never ends in a traceback.
     """
+    print(_verdict(answer, test, hint))
+
+
+def _verdict(answer: Any, test: Callable[[Any], bool | str], hint: str) -> str:
     if answer is None:
-        message = NOT_ANSWERED
-    else:
-        try:
-            passed = bool(test(answer))
-            problem = ""
-        except Exception as error:  # a malformed answer: explain, do not crash
-            passed, problem = False, f" ({type(error).__name__}: {error})"
-        if passed:
-            message = "Correct!"
-        else:
-            message = "Not yet" + problem + (f". Hint: {hint}" if hint else ".")
-    print(message)
+        return NOT_ANSWERED
+    try:
+        result = test(answer)
+    except Exception as error:  # a malformed answer: explain, do not crash
+        return f"Not yet ({type(error).__name__}: {error})" + (f". Hint: {hint}" if hint else ".")
+    if isinstance(result, str):
+        return f"Not yet. Hint: {result}"
+    if bool(result):
+        return CORRECT
+    return "Not yet" + (f". Hint: {hint}" if hint else ".")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise's checker, kept in :mod:`lecturelib.exercises` (off the student's screen).
+
+    ``test(answer)`` decides, as for :func:`self_check`: ``True``, ``False`` (then ``hint``
+    is shown) or a hint written for that wrong answer. A test checks a *property* of the
+    answer, or compares it with a reference computed inside the test, never printed.
+    Reference solutions and plausible wrong answers live in ``tests/solutions/``; the tests
+    prove that the reference passes and that every wrong answer is rejected.
+
+    Calling the exercise prints the verdict: ``ex(my_answer)`` in a notebook cell.
+    """
+
+    key: str  # "NN.k": notebook NN, exercise k
+    prompt: str  # what the exercise asks, in one line (for the closing notes and tests)
+    test: Callable[[Any], bool | str]
+    hint: str = ""
+
+    def verdict(self, answer: Any) -> str:
+        """The message a student sees for ``answer``: not answered, not yet (+ hint), correct."""
+        return _verdict(answer, self.test, self.hint)
+
+    def __call__(self, answer: Any) -> None:
+        print(self.verdict(answer))

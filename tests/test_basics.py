@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecturelib.checks import NOT_ANSWERED, self_check
+from lecturelib.checks import NOT_ANSWERED, Exercise, self_check
 from lecturelib.regression import regression_graph, slide_partials, tangent_state
 from lecturelib.tables import Table, fmt, graph_table
 from lecturelib.widgets.regression import tangent_explorer
@@ -39,6 +39,24 @@ def test_self_check_messages(capsys) -> None:
     assert said(1, lambda a: a == 1) == "Correct!"
     assert said(2, lambda a: a == 1, "think of one") == "Not yet. Hint: think of one"
     assert said("x", lambda a: a + 1 > 0).startswith("Not yet (TypeError")
+    # a hint written for one wrong answer replaces the general one
+    sign = lambda a: True if a == 1 else ("check the sign" if a == -1 else False)  # noqa: E731
+    assert said(-1, sign, "think of one") == "Not yet. Hint: check the sign"
+    assert said(5, sign, "think of one") == "Not yet. Hint: think of one"
+
+
+def test_an_exercise_prints_its_verdict(capsys) -> None:
+    ex = Exercise("99.1", "give one", lambda a: a == 1 or ("too big" if a > 1 else False), "one")
+    ex(None)
+    ex(1)
+    ex(3)
+    ex(0)
+    assert capsys.readouterr().out.splitlines() == [
+        NOT_ANSWERED,
+        "Correct!",
+        "Not yet. Hint: too big",
+        "Not yet. Hint: one",
+    ]
 
 
 @pytest.mark.parametrize("lam", [None, 0.4])
