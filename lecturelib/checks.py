@@ -51,7 +51,9 @@ def claim(statement: str, holds: Any) -> None:
 def self_check(answer: Any, test: Callable[[Any], bool | str], hint: str = "") -> None:
     """Print whether ``answer`` passes ``test``; never raises on a wrong answer.
 
-    ``None`` means "not answered yet". ``test`` returns ``True`` for a right answer,
+    ``None`` means "not answered yet", and so does a skeleton whose code still raises
+    ``NotImplementedError`` (a node class whose ``backward`` the student has not written).
+    ``test`` returns ``True`` for a right answer,
     ``False`` for a wrong one (then ``hint`` is shown), or a string: a hint made for this
     particular wrong answer ("the sign is flipped", "a child's term is missing"). A ``test``
     that raises on a malformed answer counts as "not yet", with the error's message, so a
@@ -65,6 +67,8 @@ def _verdict(answer: Any, test: Callable[[Any], bool | str], hint: str) -> str:
         return NOT_ANSWERED
     try:
         result = test(answer)
+    except NotImplementedError:  # a code skeleton the student has not filled in yet
+        return NOT_ANSWERED
     except Exception as error:  # a malformed answer: explain, do not crash
         return f"Not yet ({type(error).__name__}: {error})" + (f". Hint: {hint}" if hint else ".")
     if isinstance(result, str):

@@ -44,6 +44,11 @@ def test_self_check_messages(capsys) -> None:
     assert said(-1, sign, "think of one") == "Not yet. Hint: check the sign"
     assert said(5, sign, "think of one") == "Not yet. Hint: think of one"
 
+    def skeleton(a):
+        raise NotImplementedError  # the student's code still says "write this"
+
+    assert said(1, skeleton) == NOT_ANSWERED
+
 
 def test_an_exercise_prints_its_verdict(capsys) -> None:
     ex = Exercise("99.1", "give one", lambda a: a == 1 or ("too big" if a > 1 else False), "one")
