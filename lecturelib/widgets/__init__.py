@@ -224,6 +224,10 @@ class Explorer(widgets.VBox):
     def refresh(self) -> None:
         """Recompute the state from the controls, redraw the figure and the readout."""
         self.state = self.update_fn(**self.values)
+        self.show()
+
+    def show(self) -> None:
+        """Redraw the figure and the readout from the current state (nothing recomputed)."""
         if self.figure is not None and self.redraw is not None:
             self.redraw(self.state)
             self.image.value = to_png(self.figure)
