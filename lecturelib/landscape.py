@@ -1,4 +1,4 @@
-"""Non-convex optimisation: loss landscapes and what gradient descent does on them (notebook 12).
+"""Non-convex optimisation: loss landscapes and what gradient descent does on them (notebook 13).
 
 Slides "How do we learn these parameters?" ("Is the loss convex in theta? ... We might
 converge to a local minimum"), "Non-convex optimization" and "Non-convex optimization:

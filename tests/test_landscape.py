@@ -1,4 +1,4 @@
-"""Non-convex optimisation (notebook 12): slices, seeds, saddles, saturation, trajectories."""
+"""Non-convex optimisation (notebook 13): slices, seeds, saddles, saturation, trajectories."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def test_some_seeds_get_stuck_and_restarts_fix_it() -> None:
 
 
 def test_the_stuck_point_is_a_flat_bottomed_local_minimum() -> None:
-    """Notebook 12's stuck seed: zero Hessian eigenvalues (the test cannot decide), a floor
+    """Notebook 13's stuck seed: zero Hessian eigenvalues (the test cannot decide), a floor
     along which the loss stays exactly var(y), no lower point nearby, lower ones further off."""
     study = seed_study(X, Y, seeds=3, steps=800)
     assert study.bad.tolist() == [False, False, True]

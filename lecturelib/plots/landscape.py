@@ -1,4 +1,4 @@
-"""Figures for non-convex optimisation (notebook 12): loss slices, seeds, trajectories."""
+"""Figures for non-convex optimisation (notebook 13): loss slices, seeds, trajectories."""
 
 from __future__ import annotations
 

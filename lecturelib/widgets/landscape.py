@@ -1,4 +1,4 @@
-"""The landscape explorer: learning rate, optimiser and clipping on a 2-D loss (notebook 12)."""
+"""The landscape explorer: learning rate, optimiser and clipping on a 2-D loss (notebook 13)."""
 
 from __future__ import annotations
 

@@ -107,5 +107,5 @@ EXPLORERS: dict[str, list[tuple[Factory, int | None]]] = {
     "08_partial_derivatives_and_chain_rule.ipynb": [(_perturbation, 0), (_paths, None)],
     "09_backprop_least_squares.ipynb": [(_step_size, 0)],
     "10_backprop_ridge_regression.ipynb": [(_lambda, 0)],
-    "12_nonconvex_optimization.ipynb": [(_landscape, 1)],  # clipping: 0 is "off"
+    "13_nonconvex_optimization.ipynb": [(_landscape, 1)],  # clipping: 0 is "off"
 }
