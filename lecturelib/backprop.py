@@ -182,7 +182,7 @@ def backward_trace(graph: Graph) -> list[BackwardStep]:
         parents = list(dict.fromkeys(node.inputs))
         before = [p.grad for p in parents]
         for p in parents:
-            p.grad = None
+            p.grad = np.zeros_like(p.value)  # collects this node's share alone
         node.backward()
         for p, old in zip(parents, before, strict=True):
             share = p.grad
@@ -304,7 +304,7 @@ def local_derivatives(graph: Graph) -> dict[tuple[Node, Node], float]:
     for node in _computing(graph):
         parents = list(dict.fromkeys(node.inputs))
         for p in parents:
-            p.grad = None
+            p.grad = np.zeros_like(p.value)
         node.grad = np.ones_like(node.value)
         node.backward()
         for p in parents:
