@@ -35,7 +35,6 @@ from lecturelib.engine import (
     Input,
     Log,
     MatMul,
-    Mean,
     Mul,
     Neg,
     Node,
@@ -43,16 +42,12 @@ from lecturelib.engine import (
     Pow,
     ReLU,
     Sigmoid,
-    Softmax,
-    Square,
     Step,
     Sub,
-    Sum,
     Tanh,
     as_array,
     kind,
     logistic,
-    softmax_of,
     topological_order,
 )
 from lecturelib.engine import Graph as CoreGraph
@@ -109,6 +104,17 @@ __all__ = [
 # Fused nodes. Each skips the partial of an input whose ``grad`` is None: the fast Graph
 # leaves it None where nobody needs that partial (the training data, for instance).
 # --------------------------------------------------------------------------------------
+def _add_into(node: Node, partial: np.ndarray) -> None:
+    """``node.grad += partial`` for a fresh ``partial``: the first one is kept, not copied.
+
+    The fast Graph starts every ``grad`` at the float 0.0 (see :meth:`Graph.backward`).
+    """
+    if type(node.grad) is float:
+        node.grad = partial
+    else:
+        node.grad += partial
+
+
 class Affine(Node):
     """The slides' affine node ``g(x) = M x + c``, applied to each row of a batch.
 
@@ -118,9 +124,6 @@ class Affine(Node):
     delta, b_i <- b_i + M_ij delta"): ``dJ/dx = dJ/db M``, ``dJ/dM = (dJ/db)^T x``,
     ``dJ/dc = sum over the batch of dJ/db``.
     """
-
-    op = "affine"
-    __slots__ = ("_ones",)
 
     def forward(self) -> None:
         x, M, c = self.inputs
@@ -139,16 +142,16 @@ class Affine(Node):
         x, M, c = self.inputs
         g = self.grad
         if x.grad is not None:
-            x.grad += np.dot(g, M.value)
+            _add_into(x, np.dot(g, M.value))
         if M.grad is not None:
-            M.grad += np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value)
+            _add_into(M, np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value))
         if c.grad is not None:
             if g.ndim == 2 and c.value.ndim == 1:
                 # The column sums, as the product (1, ..., 1) g: faster than g.sum(axis=0).
                 ones = getattr(self, "_ones", None)
                 if ones is None or ones.shape[0] != g.shape[0]:
                     ones = self._ones = np.ones(g.shape[0])
-                c.grad += np.dot(ones, g)
+                _add_into(c, np.dot(ones, g))
             else:
                 c.grad += g.sum(axis=0, keepdims=True) if g.shape != c.value.shape else g
 
@@ -162,7 +165,6 @@ class MeanSquaredError(Node):
     """
 
     op = "mse"
-    __slots__ = ("_r",)
 
     def forward(self) -> None:
         y, f = self.inputs
@@ -183,9 +185,9 @@ class MeanSquaredError(Node):
         y, f = self.inputs
         scale = 2.0 * float(self.grad) / self._r.size
         if f.grad is not None:
-            f.grad += self._r * -scale
+            _add_into(f, self._r * -scale)
         if y.grad is not None:
-            y.grad += self._r * scale
+            _add_into(y, self._r * scale)
 
 
 class CrossEntropy(Node):
@@ -199,7 +201,6 @@ class CrossEntropy(Node):
     """
 
     op = "cross_entropy"
-    __slots__ = ("_labels", "_probs", "_rows")
 
     def forward(self) -> None:
         logits, labels = self.inputs
@@ -230,7 +231,7 @@ class CrossEntropy(Node):
             local = self._probs.copy()
             local[self._rows, self._labels] -= 1.0
             local *= self.grad / self._rows.shape[0]
-            logits.grad += local.reshape(logits.value.shape)
+            _add_into(logits, local.reshape(logits.value.shape))
         # the labels' partial is 0
 
 
@@ -241,7 +242,6 @@ class L2Penalty(Node):
     """
 
     op = "l2_penalty"
-    __slots__ = ("lam",)
 
     def __init__(self, w: Any, lam: float, name: str | None = None) -> None:
         if isinstance(lam, bool) or not isinstance(lam, Real) or not np.isfinite(lam) or lam < 0:
@@ -256,7 +256,88 @@ class L2Penalty(Node):
     def backward(self) -> None:
         w = self.inputs[0]
         if w.grad is not None:
-            w.grad += (2.0 * self.lam * self.grad) * w.value
+            _add_into(w, (2.0 * self.lam * self.grad) * w.value)
+
+
+# --------------------------------------------------------------------------------------
+# Reductions, softmax, and the square (``x ** 2`` as one multiplication)
+# --------------------------------------------------------------------------------------
+def softmax_of(s: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``exp(s_i) / sum_j exp(s_j)`` along ``axis``; stable: the largest score is subtracted."""
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+class Square(Node):
+    """``a ** 2`` elementwise (slide: the loss ``l = r^2``). Local derivative: ``2a``."""
+
+    def forward(self) -> None:
+        a = self.inputs[0].value
+        self.value = a * a
+
+    def backward(self) -> None:
+        a = self.inputs[0]
+        a.grad += (2.0 * a.value) * self.grad
+
+
+class Sum(Node):
+    """``sum(a)`` over ``axis`` (all by default). Local derivative: 1 for every entry."""
+
+    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
+        self.axis = axis
+        super().__init__(a, name=name)
+
+    def forward(self) -> None:
+        self.value = np.sum(self.inputs[0].value, axis=self.axis)
+
+    def backward(self) -> None:
+        a = self.inputs[0]
+        g = self.grad if self.axis is None else np.expand_dims(self.grad, self.axis)
+        a.grad += np.broadcast_to(g, a.value.shape)
+
+
+class Mean(Node):
+    """``mean(a)`` over ``axis`` (all by default). Local derivative: ``1/count``."""
+
+    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
+        self.axis = axis
+        super().__init__(a, name=name)
+
+    def forward(self) -> None:
+        a = self.inputs[0].value
+        if a.size == 0:
+            raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
+        self.value = a.sum() / a.size if self.axis is None else np.mean(a, axis=self.axis)
+
+    def backward(self) -> None:
+        a, shape = self.inputs[0], self.inputs[0].value.shape
+        if self.axis is None:
+            a.grad += np.full(shape, float(self.grad) / a.value.size)
+        else:
+            a.grad += np.broadcast_to(
+                np.expand_dims(self.grad, self.axis) / shape[self.axis], shape
+            )
+
+
+class Softmax(Node):
+    """``softmax(s)_i = exp(s_i) / sum_j exp(s_j)`` along ``axis`` (slide "softmax function").
+
+    Local derivative (a Jacobian-vector product): ``dJ/ds = p * (dJ/dp - sum(dJ/dp * p))``.
+    """
+
+    def __init__(self, a: Any, axis: int = -1, name: str | None = None) -> None:
+        self.axis = axis
+        super().__init__(a, name=name)
+
+    def forward(self) -> None:
+        s = self.inputs[0].value
+        if s.ndim == 0:
+            raise ValueError(f"node {self.name!r}: softmax needs a vector of scores, got a scalar")
+        self.value = softmax_of(s, self.axis)
+
+    def backward(self) -> None:
+        p, g = self.value, self.grad
+        self.inputs[0].grad += p * (g - (g * p).sum(axis=self.axis, keepdims=True))
 
 
 #: Nodes whose ``backward`` skips an input whose ``grad`` is None.

@@ -153,7 +153,7 @@ def forward_trace(graph: Graph, **feeds: Any) -> list[ForwardStep]:
     _check_graph(graph, "forward_trace")
     graph.forward(**feeds)
     return [
-        ForwardStep(i, n.name, _kind(n), [p.name for p in n.inputs], n.value.copy())
+        ForwardStep(i, n.name, ad.kind(n), [p.name for p in n.inputs], n.value.copy())
         for i, n in enumerate(graph.nodes)
     ]
 
@@ -541,16 +541,6 @@ def fit_by_gradient_descent(
 def _check_graph(graph: Any, who: str) -> None:
     if not isinstance(graph, Graph):
         raise TypeError(f"{who} needs a Graph, got {type(graph).__name__}")
-
-
-def _kind(node: Node) -> str:
-    if isinstance(node, Input):
-        return "training data"
-    if isinstance(node, Param):
-        return "parameter"
-    if isinstance(node, Constant):
-        return "constant"
-    return node.op
 
 
 def _whole(value: Any, what: str, low: int) -> int:

@@ -47,36 +47,6 @@ from typing import Any
 
 import numpy as np
 
-__all__ = [
-    "Add",
-    "Constant",
-    "Div",
-    "Exp",
-    "Graph",
-    "Input",
-    "Log",
-    "MatMul",
-    "Mean",
-    "Mul",
-    "Neg",
-    "Node",
-    "Param",
-    "Pow",
-    "ReLU",
-    "Sigmoid",
-    "Softmax",
-    "Square",
-    "Step",
-    "Sub",
-    "Sum",
-    "Tanh",
-    "as_array",
-    "logistic",
-    "softmax_of",
-    "sum_to",
-    "topological_order",
-]
-
 _ids = itertools.count()
 _passes = itertools.count()  # numbers each forward pass (see Graph.backward's check)
 
@@ -116,9 +86,7 @@ def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """
     if grad.shape == shape:
         return grad
-    extra = grad.ndim - len(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
+    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))  # the leading axes numpy added
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
     return grad.sum(axis=stretched, keepdims=True) if stretched else grad
 
@@ -127,12 +95,6 @@ def logistic(z: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-z))``, without overflow for any finite z."""
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def softmax_of(s: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``exp(s_i) / sum_j exp(s_j)`` along ``axis``; stable: the largest score is subtracted."""
-    e = np.exp(s - s.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
 
 
 def _check_elementwise(node: Node) -> None:
@@ -177,8 +139,13 @@ class Node:
     by the backward pass, the shape of ``value``). ``op`` names the kind of node.
     """
 
-    op: str = "node"
-    __slots__ = ("_stamp", "grad", "inputs", "name", "value")
+    value: np.ndarray | None = None  # until a forward pass sets it
+    grad: np.ndarray | None = None  # until a backward pass sets it
+
+    @property
+    def op(self) -> str:
+        """The kind of operation: the class name in lower case (``add``, ``tanh``, ...)."""
+        return type(self).__name__.lower()
 
     def __init__(self, *inputs: Any, name: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
@@ -187,8 +154,6 @@ class Node:
             i if isinstance(i, Node) else Constant(i) for i in inputs
         )
         self.name = name if name is not None else f"{self.op}{next(_ids)}"
-        self.value: np.ndarray | None = None
-        self.grad: np.ndarray | None = None
         self._stamp = -1  # which forward pass computed the value (see Graph.backward)
 
     def forward(self) -> None:  # pragma: no cover - every op overrides it
@@ -201,50 +166,11 @@ class Node:
         shape = None if self.value is None else self.value.shape
         return f"<{type(self).__name__} {self.name!r} shape={shape}>"
 
-    # Operator overloading: graphs built with ordinary Python expressions
-    def __add__(self, other: Any) -> Node:
-        return Add(self, other)
-
-    def __radd__(self, other: Any) -> Node:
-        return Add(other, self)
-
-    def __sub__(self, other: Any) -> Node:
-        return Sub(self, other)
-
-    def __rsub__(self, other: Any) -> Node:
-        return Sub(other, self)
-
-    def __mul__(self, other: Any) -> Node:
-        return Mul(self, other)
-
-    def __rmul__(self, other: Any) -> Node:
-        return Mul(other, self)
-
-    def __truediv__(self, other: Any) -> Node:
-        return Div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Node:
-        return Div(other, self)
-
-    def __matmul__(self, other: Any) -> Node:
-        return MatMul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Node:
-        return MatMul(other, self)
-
-    def __neg__(self) -> Node:
-        return Neg(self)
-
-    def __pow__(self, exponent: Any) -> Node:
-        return Pow(self, exponent)
-
     __array_ufunc__ = None  # so ``array + node`` builds a node instead of an object array
 
 
 class Leaf(Node):
     """A node without inputs: nothing to compute, nothing to pass back."""
-
-    __slots__ = ()
 
     def forward(self) -> None:
         pass
@@ -256,9 +182,6 @@ class Leaf(Node):
 class Input(Leaf):
     """Training data (``x``, ``y``): a leaf whose value :meth:`Graph.forward` sets by name."""
 
-    op = "input"
-    __slots__ = ()
-
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(f"an Input needs a name usable as a keyword argument, got {name!r}")
@@ -267,9 +190,6 @@ class Input(Leaf):
 
 class Constant(Leaf):
     """A fixed number or array that appears in an expression (``2 * x``, ``lam``)."""
-
-    op = "const"
-    __slots__ = ()
 
     def __init__(self, value: Any, name: str | None = None) -> None:
         array = as_array(value, "a constant")
@@ -286,9 +206,6 @@ class Param(Leaf):
     caller's array. After :meth:`Graph.backward`, ``grad`` holds dJ/d(value).
     """
 
-    op = "param"
-    __slots__ = ("_value",)
-
     def __init__(self, name: str, value: Any) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a Param needs a non-empty name, got {name!r}")
@@ -301,11 +218,8 @@ class Param(Leaf):
 
     @value.setter
     def value(self, new: Any) -> None:
-        if not hasattr(self, "_value"):  # Node.__init__'s placeholder, before the real value
-            self._value = None
-            return
         array = as_array(new, f"the value of Param {self.name!r}")
-        old = self._value
+        old = getattr(self, "_value", None)
         if old is not None and array.shape != old.shape:
             raise ValueError(
                 f"Param {self.name!r} has shape {old.shape}; cannot assign a value of shape "
@@ -330,9 +244,6 @@ class Param(Leaf):
 class Add(Node):
     """``a + b`` (numpy broadcasting). Local derivatives: 1 and 1."""
 
-    op = "add"
-    __slots__ = ()
-
     def forward(self) -> None:
         _check_elementwise(self)
         self.value = self.inputs[0].value + self.inputs[1].value
@@ -345,9 +256,6 @@ class Add(Node):
 
 class Sub(Node):
     """``a - b``. Local derivatives: 1 and -1 (slide: ``r = y - y_hat``, dr/dy_hat = -1)."""
-
-    op = "sub"
-    __slots__ = ()
 
     def forward(self) -> None:
         _check_elementwise(self)
@@ -362,9 +270,6 @@ class Sub(Node):
 class Mul(Node):
     """``a * b`` elementwise. Local derivatives: ``b`` and ``a``."""
 
-    op = "mul"
-    __slots__ = ()
-
     def forward(self) -> None:
         _check_elementwise(self)
         self.value = self.inputs[0].value * self.inputs[1].value
@@ -377,9 +282,6 @@ class Mul(Node):
 
 class Div(Node):
     """``a / b`` elementwise. Local derivatives: ``1/b`` and ``-a/b**2``."""
-
-    op = "div"
-    __slots__ = ()
 
     def forward(self) -> None:
         _check_elementwise(self)
@@ -397,9 +299,6 @@ class Div(Node):
 class Neg(Node):
     """``-a``. Local derivative: -1."""
 
-    op = "neg"
-    __slots__ = ()
-
     def forward(self) -> None:
         self.value = -self.inputs[0].value
 
@@ -409,9 +308,6 @@ class Neg(Node):
 
 class Pow(Node):
     """``a ** k`` for an integer constant ``k``. Local derivative: ``k a**(k-1)``."""
-
-    op = "pow"
-    __slots__ = ("exponent",)
 
     def __init__(self, a: Any, exponent: Any, name: str | None = None) -> None:
         if isinstance(exponent, bool) or not isinstance(exponent, Integral):
@@ -434,26 +330,8 @@ class Pow(Node):
             a.grad += self.grad * (k * a.value ** float(k - 1))
 
 
-class Square(Node):
-    """``a ** 2`` elementwise (slide: the loss ``l = r^2``). Local derivative: ``2a``."""
-
-    op = "square"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a = self.inputs[0].value
-        self.value = a * a
-
-    def backward(self) -> None:
-        a = self.inputs[0]
-        a.grad += (2.0 * a.value) * self.grad
-
-
 class Exp(Node):
     """``exp(a)``. Local derivative: ``exp(a)`` (the output itself)."""
-
-    op = "exp"
-    __slots__ = ()
 
     def forward(self) -> None:
         a = self.inputs[0].value
@@ -470,9 +348,6 @@ class Exp(Node):
 
 class Log(Node):
     """``log(a)`` for positive ``a``. Local derivative: ``1/a``."""
-
-    op = "log"
-    __slots__ = ()
 
     def forward(self) -> None:
         a = self.inputs[0]
@@ -491,9 +366,6 @@ class Log(Node):
 class Tanh(Node):
     """``tanh(a)`` (slide: "The hyperbolic tangent"). Local derivative: ``1 - tanh(a)^2``."""
 
-    op = "tanh"
-    __slots__ = ()
-
     def forward(self) -> None:
         self.value = np.tanh(self.inputs[0].value)
 
@@ -508,9 +380,6 @@ class Sigmoid(Node):
     Computed through ``exp(-|a|)`` (:func:`logistic`): ``a = +-1000`` gives 1 and 0.
     """
 
-    op = "sigmoid"
-    __slots__ = ()
-
     def forward(self) -> None:
         self.value = logistic(self.inputs[0].value)
 
@@ -521,9 +390,6 @@ class Sigmoid(Node):
 
 class ReLU(Node):
     """``max(0, a)`` (slide: "rectified linear"). Local derivative: 1 where ``a > 0``, else 0."""
-
-    op = "relu"
-    __slots__ = ()
 
     def forward(self) -> None:
         self.value = np.maximum(self.inputs[0].value, 0.0)
@@ -540,83 +406,11 @@ class Step(Node):
     the slides replace it by a sigmoid for training ("sign function? Non-differentiable").
     """
 
-    op = "step"
-    __slots__ = ()
-
     def forward(self) -> None:
         self.value = (self.inputs[0].value >= 0).astype(np.float64)
 
     def backward(self) -> None:
         pass  # adds 0 to the input's grad
-
-
-class Sum(Node):
-    """``sum(a)`` over ``axis`` (all by default). Local derivative: 1 for every entry."""
-
-    op = "sum"
-    __slots__ = ("axis",)
-
-    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
-        self.axis = axis
-        super().__init__(a, name=name)
-
-    def forward(self) -> None:
-        self.value = np.sum(self.inputs[0].value, axis=self.axis)
-
-    def backward(self) -> None:
-        a = self.inputs[0]
-        g = self.grad if self.axis is None else np.expand_dims(self.grad, self.axis)
-        a.grad += np.broadcast_to(g, a.value.shape)
-
-
-class Mean(Node):
-    """``mean(a)`` over ``axis`` (all by default). Local derivative: ``1/count``."""
-
-    op = "mean"
-    __slots__ = ("axis",)
-
-    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
-        self.axis = axis
-        super().__init__(a, name=name)
-
-    def forward(self) -> None:
-        a = self.inputs[0].value
-        if a.size == 0:
-            raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
-        self.value = a.sum() / a.size if self.axis is None else np.mean(a, axis=self.axis)
-
-    def backward(self) -> None:
-        a, shape = self.inputs[0], self.inputs[0].value.shape
-        if self.axis is None:
-            a.grad += np.full(shape, float(self.grad) / a.value.size)
-        else:
-            a.grad += np.broadcast_to(
-                np.expand_dims(self.grad, self.axis) / shape[self.axis], shape
-            )
-
-
-class Softmax(Node):
-    """``softmax(s)_i = exp(s_i) / sum_j exp(s_j)`` along ``axis`` (slide "softmax function").
-
-    Local derivative (a Jacobian-vector product): ``dJ/ds = p * (dJ/dp - sum(dJ/dp * p))``.
-    """
-
-    op = "softmax"
-    __slots__ = ("axis",)
-
-    def __init__(self, a: Any, axis: int = -1, name: str | None = None) -> None:
-        self.axis = axis
-        super().__init__(a, name=name)
-
-    def forward(self) -> None:
-        s = self.inputs[0].value
-        if s.ndim == 0:
-            raise ValueError(f"node {self.name!r}: softmax needs a vector of scores, got a scalar")
-        self.value = softmax_of(s, self.axis)
-
-    def backward(self) -> None:
-        p, g = self.value, self.grad
-        self.inputs[0].grad += p * (g - (g * p).sum(axis=self.axis, keepdims=True))
 
 
 class MatMul(Node):
@@ -626,9 +420,6 @@ class MatMul(Node):
     on the left is a row ``(1, k)``, on the right a column ``(k, 1)``: the products are
     computed with those shapes and summed back to the operands' own.
     """
-
-    op = "matmul"
-    __slots__ = ()
 
     def forward(self) -> None:
         a, b = self.inputs
@@ -647,6 +438,14 @@ class MatMul(Node):
         g = g if a.value.ndim > 1 else np.expand_dims(g, -2)
         a.grad += sum_to(g @ np.swapaxes(B, -1, -2), A.shape).reshape(a.value.shape)
         b.grad += sum_to(np.swapaxes(A, -1, -2) @ g, B.shape).reshape(b.value.shape)
+
+
+# Operator overloading: graphs built with ordinary Python expressions (x @ w + b, r ** 2)
+for _name, _op in {"add": Add, "sub": Sub, "mul": Mul, "truediv": Div, "matmul": MatMul}.items():
+    setattr(Node, f"__{_name}__", lambda self, other, op=_op: op(self, other))
+    setattr(Node, f"__r{_name}__", lambda self, other, op=_op: op(other, self))  # 2 - x
+Node.__neg__ = lambda self: Neg(self)
+Node.__pow__ = lambda self, exponent: Pow(self, exponent)
 
 
 # --------------------------------------------------------------------------------------
@@ -692,17 +491,15 @@ class Graph:
     def __init__(self, objective: Node) -> None:
         self.objective = objective
         self.nodes: list[Node] = topological_order(objective)
-        self.inputs: dict[str, Input] = {}
-        self.params: dict[str, Param] = {}
-        for node in self.nodes:
-            if isinstance(node, (Input, Param)):
-                if node.name in self.inputs or node.name in self.params:
-                    raise ValueError(
-                        f"two leaves of the graph are both named {node.name!r}; "
-                        "give every Input and Param its own name"
-                    )
-                table = self.inputs if isinstance(node, Input) else self.params
-                table[node.name] = node
+        self.inputs = {n.name: n for n in self.nodes if isinstance(n, Input)}
+        self.params = {n.name: n for n in self.nodes if isinstance(n, Param)}
+        names = [n.name for n in self.nodes if isinstance(n, (Input, Param))]
+        if len(set(names)) < len(names):
+            twice = next(name for name in names if names.count(name) > 1)
+            raise ValueError(
+                f"two leaves of the graph are both named {twice!r}; "
+                "give every Input and Param its own name"
+            )
         self._computing = [n for n in self.nodes if n.inputs]
         self._stamped = [*self.inputs.values(), *self._computing]  # what forward() sets
         self._stamp = -1  # no forward pass yet
@@ -755,10 +552,10 @@ class Graph:
 
         The rows of the slides' tables of forward values and backward partials.
         """
-        return [
-            {"order": i, "name": n.name, "kind": kind(n), "value": n.value, "grad": n.grad}
-            for i, n in enumerate(self.nodes)
+        rows = [
+            {"name": n.name, "kind": kind(n), "value": n.value, "grad": n.grad} for n in self.nodes
         ]
+        return [{"order": i, **row} for i, row in enumerate(rows)]
 
     # The checks behind forward and backward ------------------------------------------
     def _explain_feeds(self, feeds: dict[str, Any]) -> None:
