@@ -30,12 +30,13 @@ from typing import Any
 import numpy as np
 
 from lecturelib import autodiff as ad
+from lecturelib.approximation import THETA_NAMES, bishop_data
 from lecturelib.autodiff import Constant, Graph, Input, Node, Param
 from lecturelib.mlp import MLP
 from lecturelib.optim import History
 
 __all__ = [
-    "SLIDE_NAMES",
+    "THETA_NAMES",
     "BackwardStep",
     "ForwardStep",
     "GDFit",
@@ -435,7 +436,7 @@ def time_methods(
 # The slides' 10-parameter network
 # --------------------------------------------------------------------------------------
 #: The slides' order of the parameters of ``f(x) = w0 + sum_k w_k tanh(v_k x + b_k)``.
-SLIDE_NAMES = ("b1", "b2", "b3", "v1", "v2", "v3", "w0", "w1", "w2", "w3")
+
 # MLP([1, 3, 1]).theta is (W1 = v1..v3, b1 = b1..b3, W2 = w1..w3, b2 = w0).
 _FROM_MLP = np.array([3, 4, 5, 0, 1, 2, 9, 6, 7, 8])
 _TO_MLP = np.argsort(_FROM_MLP)
@@ -491,9 +492,7 @@ def unit_contributions(net: MLP, x: Any) -> np.ndarray:
 
 def slides_data(n: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Bishop's Fig. 5.3 data for ``x^2``: ``n`` points evenly spaced on ``[-1, 1]``."""
-    n = _whole(n, "n", low=2)
-    x = np.linspace(-1.0, 1.0, n)
-    return x, x**2
+    return bishop_data("square", _whole(n, "n", low=2))
 
 
 @dataclass

@@ -114,8 +114,7 @@ def softmax(scores: Any) -> np.ndarray:
         raise ValueError("softmax needs a vector of scores (one per class), got a single number")
     if not np.all(np.isfinite(s)):
         raise ValueError("softmax needs finite scores")
-    e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return ad.softmax_of(s)
 
 
 def formal_definition(net: MLP) -> list[list[str]]:
@@ -150,8 +149,7 @@ def _sigma(name: str, z: np.ndarray) -> np.ndarray:
     if name == "tanh":
         return np.tanh(z)
     if name in ("sigmoid", "logistic"):
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return ad.logistic(z)
     if name == "relu":
         return np.maximum(z, 0.0)
     return z

@@ -94,7 +94,7 @@ def sum_to(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def logistic(z: np.ndarray) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-z))``, without overflow for any finite z."""
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)  # 1/(1+e) for z >= 0, e/(1+e) below
 
 
 def _check_elementwise(node: Node) -> None:

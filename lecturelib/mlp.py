@@ -212,8 +212,7 @@ class MLP:
         """Class probabilities ``Softmax(f_1(x), ..., f_k(x))`` for each row, shape ``(n, k)``."""
         scores = self.predict(X)
         scores = scores[:, None] if scores.ndim == 1 else scores
-        e = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        return ad.softmax_of(scores, axis=1)
 
     def classify(self, X: Any) -> np.ndarray:
         """The most probable class of each row (the largest score)."""
