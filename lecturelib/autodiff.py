@@ -457,6 +457,7 @@ class Graph(CoreGraph):
         keep = {id(n) for n in self._reverse}
         keep |= {id(n) for n in self.params.values() if self.param_grads}
         keep |= {id(n) for n in self.nodes if self.data_grads and not n.inputs}
+        keep -= {id(n) for n in self.params.values() if not self.param_grads}
         receive = set(keep)
         for node in self._reverse:  # a core op adds into all its inputs, wanted or not
             if not isinstance(node, PRUNING):
