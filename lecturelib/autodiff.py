@@ -48,6 +48,7 @@ from lecturelib.engine import (
     as_array,
     kind,
     logistic,
+    sum_to,
     topological_order,
 )
 from lecturelib.engine import Graph as CoreGraph
@@ -104,15 +105,25 @@ __all__ = [
 # Fused nodes. Each skips the partial of an input whose ``grad`` is None: the fast Graph
 # leaves it None where nobody needs that partial (the training data, for instance).
 # --------------------------------------------------------------------------------------
-def _add_into(node: Node, partial: np.ndarray) -> None:
-    """``node.grad += partial`` for a fresh ``partial``: the first one is kept, not copied.
+def _give(node: Node, partial: np.ndarray, fresh: bool = True) -> None:
+    """``node.grad += partial``, summed over broadcasting; nothing if ``node.grad`` is None.
 
-    The fast Graph starts every ``grad`` at the float 0.0 (see :meth:`Graph.backward`).
+    The fast Graph starts every wanted ``grad`` at the float 0.0 and leaves the others
+    None (see :meth:`Graph.backward`). The first partial to arrive is kept as the grad
+    itself when it is ``fresh`` (an array no one else holds), and copied otherwise; later
+    ones are added in place.
     """
-    if type(node.grad) is float:
-        node.grad = partial
-    else:
-        node.grad += partial
+    grad = node.grad
+    if grad is None:
+        return
+    if partial.shape != node.value.shape:
+        partial, fresh = sum_to(partial, node.value.shape), True
+    if type(grad) is float:
+        node.grad = partial if fresh else partial.copy()
+    elif type(grad) is np.ndarray:
+        grad += partial
+    else:  # a numpy scalar: a 0-d partial arrived first
+        node.grad = grad + partial
 
 
 class Affine(Node):
@@ -142,18 +153,18 @@ class Affine(Node):
         x, M, c = self.inputs
         g = self.grad
         if x.grad is not None:
-            _add_into(x, np.dot(g, M.value))
+            _give(x, np.dot(g, M.value))
         if M.grad is not None:
-            _add_into(M, np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value))
+            _give(M, np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value))
         if c.grad is not None:
             if g.ndim == 2 and c.value.ndim == 1:
                 # The column sums, as the product (1, ..., 1) g: faster than g.sum(axis=0).
                 ones = getattr(self, "_ones", None)
                 if ones is None or ones.shape[0] != g.shape[0]:
                     ones = self._ones = np.ones(g.shape[0])
-                _add_into(c, np.dot(ones, g))
+                _give(c, np.dot(ones, g))
             else:
-                c.grad += g.sum(axis=0, keepdims=True) if g.shape != c.value.shape else g
+                _give(c, g, fresh=False)
 
 
 class MeanSquaredError(Node):
@@ -185,9 +196,9 @@ class MeanSquaredError(Node):
         y, f = self.inputs
         scale = 2.0 * float(self.grad) / self._r.size
         if f.grad is not None:
-            _add_into(f, self._r * -scale)
+            _give(f, self._r * -scale)
         if y.grad is not None:
-            _add_into(y, self._r * scale)
+            _give(y, self._r * scale)
 
 
 class CrossEntropy(Node):
@@ -231,7 +242,7 @@ class CrossEntropy(Node):
             local = self._probs.copy()
             local[self._rows, self._labels] -= 1.0
             local *= self.grad / self._rows.shape[0]
-            _add_into(logits, local.reshape(logits.value.shape))
+            _give(logits, local.reshape(logits.value.shape))
         # the labels' partial is 0
 
 
@@ -256,7 +267,7 @@ class L2Penalty(Node):
     def backward(self) -> None:
         w = self.inputs[0]
         if w.grad is not None:
-            _add_into(w, (2.0 * self.lam * self.grad) * w.value)
+            _give(w, (2.0 * self.lam * self.grad) * w.value)
 
 
 # --------------------------------------------------------------------------------------
@@ -340,8 +351,96 @@ class Softmax(Node):
         self.inputs[0].grad += p * (g - (g * p).sum(axis=self.axis, keepdims=True))
 
 
-#: Nodes whose ``backward`` skips an input whose ``grad`` is None.
-PRUNING = (Affine, MeanSquaredError, CrossEntropy, L2Penalty)
+# --------------------------------------------------------------------------------------
+# The core ops' local derivatives, written to skip unwanted partials and to keep the first
+# partial instead of adding it to zeros. The arithmetic is the core's, so the numbers are
+# bit for bit the same (tests/test_engine_contracts.py checks it).
+# --------------------------------------------------------------------------------------
+def _add_backward(n: Node) -> None:
+    _give(n.inputs[0], n.grad, fresh=False)
+    _give(n.inputs[1], n.grad, fresh=False)
+
+
+def _sub_backward(n: Node) -> None:
+    a, b = n.inputs
+    _give(a, n.grad, fresh=False)
+    if b.grad is not None:
+        _give(b, -n.grad)
+
+
+def _mul_backward(n: Node) -> None:
+    a, b = n.inputs
+    if a.grad is not None:
+        _give(a, n.grad * b.value)
+    if b.grad is not None:
+        _give(b, n.grad * a.value)
+
+
+def _matmul_backward(n: Node) -> None:
+    a, b = n.inputs
+    av, bv = a.value, b.value
+    if av.ndim != 2 or bv.ndim != 2:
+        n.backward()  # vectors and stacks: the core's general rule
+        return
+    if a.grad is not None:
+        _give(a, n.grad @ bv.T)
+    if b.grad is not None:
+        _give(b, av.T @ n.grad)
+
+
+def _pow_backward(n: Node) -> None:
+    a, k = n.inputs[0], n.exponent
+    if k != 0 and a.grad is not None:  # k a**(k-1); for k = 2, 2 a is the same number
+        _give(a, n.grad * (k * a.value if k == 2 else k * a.value ** float(k - 1)))
+
+
+def _mean_backward(n: Node) -> None:
+    a = n.inputs[0]
+    if a.grad is not None and n.axis is None:
+        _give(a, np.full(a.value.shape, float(n.grad) / a.value.size))
+    elif a.grad is not None:
+        g = np.expand_dims(n.grad, n.axis) / a.value.shape[n.axis]
+        _give(a, np.broadcast_to(g, a.value.shape), fresh=False)
+
+
+def _sum_backward(n: Node) -> None:
+    a = n.inputs[0]
+    g = n.grad if n.axis is None else np.expand_dims(n.grad, n.axis)
+    _give(a, np.broadcast_to(g, a.value.shape), fresh=False)
+
+
+def _tanh_backward(n: Node) -> None:
+    t = n.value
+    _give(n.inputs[0], n.grad * (1.0 - t * t))
+
+
+def _sigmoid_backward(n: Node) -> None:
+    s = n.value
+    _give(n.inputs[0], n.grad * s * (1.0 - s))
+
+
+#: The fast path's backward of each core op (others run their own ``backward``).
+FAST_BACKWARD = {
+    Add: _add_backward,
+    Sub: _sub_backward,
+    Mul: _mul_backward,
+    MatMul: _matmul_backward,
+    Pow: _pow_backward,
+    Mean: _mean_backward,
+    Sum: _sum_backward,
+    Tanh: _tanh_backward,
+    Sigmoid: _sigmoid_backward,
+}
+
+#: Nodes whose backward skips an input whose ``grad`` is None (MatMul falls back to the
+#: core's rule for vectors, which adds into both inputs).
+PRUNING = (
+    Affine,
+    MeanSquaredError,
+    CrossEntropy,
+    L2Penalty,
+    *(t for t in FAST_BACKWARD if t is not MatMul),
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -454,6 +553,7 @@ class Graph(CoreGraph):
             else:
                 leads[id(node)] = isinstance(node, Param) or self.data_grads
         self._reverse = [n for n in reversed(self._computing) if leads[id(n)]]
+        self._steps = [(FAST_BACKWARD.get(type(n), type(n).backward), n) for n in self._reverse]
         keep = {id(n) for n in self._reverse}
         keep |= {id(n) for n in self.params.values() if self.param_grads}
         keep |= {id(n) for n in self.nodes if self.data_grads and not n.inputs}
@@ -535,10 +635,10 @@ class Graph(CoreGraph):
         for node in self._rest:
             node.grad = None
         for node in self._fill:
-            node.grad = 0.0  # each child adds its partial (a fresh array, no zeros to fill)
+            node.grad = 0.0  # the first partial to arrive is kept (no zeros to fill)
         objective.grad = start
-        for node in self._reverse:
-            node.backward()
+        for step, node in self._steps:
+            step(node)
         for node in self._fill:
             if type(node.grad) is not np.ndarray:  # nothing, or a 0-d partial, arrived
                 node.grad = np.full(node.value.shape, node.grad)

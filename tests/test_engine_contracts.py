@@ -606,3 +606,27 @@ def test_the_fast_graph_skips_partials_but_computes_the_same_numbers() -> None:
                 np.testing.assert_array_equal(grads[name], expected[name])
         else:
             assert grads == {}
+
+
+def test_every_op_gives_the_core_s_gradients_bit_for_bit_in_the_fast_graph() -> None:
+    """The fast path's own backward rules use the core's arithmetic: identical grads."""
+    from lecturelib import engine
+
+    rng = np.random.default_rng(11)
+    X, y = Input("X"), Input("y")
+    W = Param("W", rng.normal(size=(3, 4)))
+    b, v = Param("b", rng.normal(size=4)), Param("v", rng.normal(size=4))
+    h = ad.sigmoid(X @ W + b) * ad.tanh(X @ W - 0.5) / (2.0 + ad.exp(-((X @ W) ** 2)))
+    out = ad.relu(h) @ v + ad.mean(h**3, axis=1) - ad.sum(h * h, axis=1) / 7.0
+    J = ad.mean((y - out) ** 2) + ad.sum(ad.log(1.0 + W * W)) + ad.mean(ad.square(v) ** 0)
+    feeds = {"X": rng.normal(size=(6, 3)), "y": rng.normal(size=6)}
+    core = engine.Graph(J)
+    core.forward(**feeds)
+    core.backward()
+    expected = [n.grad.copy() for n in core.nodes]
+    fast = Graph(J)
+    fast.forward(**feeds)
+    fast.backward()
+    for node, grad in zip(fast.nodes, expected, strict=True):
+        assert type(node.grad) is np.ndarray and node.grad.shape == node.value.shape, node
+        np.testing.assert_array_equal(node.grad, grad, err_msg=node.name)
