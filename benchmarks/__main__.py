@@ -107,6 +107,11 @@ def goals(
         out.append(
             f"| within 1.5x of numpy by hand | {name} | {ratio:.2f}x | {mark(ratio <= 1.5)} |"
         )
+        student = t["lecturelib, a student's graph"] / t["numpy (by hand)"]
+        out.append(
+            f"| a student's graph (operators, data partials) at most 1.3x numpy | {name} | "
+            f"{student:.2f}x | {mark(student <= 1.3)} |"
+        )
         if "micrograd" in t:
             speedup = t["micrograd"] / t["lecturelib"]
             out.append(

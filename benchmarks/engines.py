@@ -54,13 +54,41 @@ def lecturelib_engine(p: Problem) -> Callable[[], list[np.ndarray]]:
     net.set_params({f"W{j + 1}": W for j, W in enumerate(p.weights)})
     net.set_params({f"b{j + 1}": b for j, b in enumerate(p.biases)})
     graph = net.loss_graph("mse")
-    feeds = {"X": p.X, "y": p.y}
+    feeds = graph.checked_feeds(X=p.X, y=p.y)  # as a fit does: the data checked once
     names = list(net.params)
 
     def run() -> list[np.ndarray]:
         graph.forward(**feeds)
         grads = graph.backward()
         return [grads[k] for k in names]
+
+    return run
+
+
+def student_engine(p: Problem) -> Callable[[], list[np.ndarray]]:
+    """The graph as a student writes it, with operators: ``mean((y - (h @ W + b)) ** 2)``.
+
+    Layers ``h = tanh(h @ W + b)``, no fused node, and the default :class:`Graph`, which
+    also computes the partials with respect to the data ``x`` and ``y``; fed raw arrays
+    (checked at every forward pass).
+    """
+    from lecturelib.autodiff import Graph, Input, Param, mean, tanh
+
+    x, y = Input("x"), Input("y")
+    Ws = [Param(f"W{j + 1}", W.T.copy()) for j, W in enumerate(p.weights)]
+    bs = [Param(f"b{j + 1}", b.copy()) for j, b in enumerate(p.biases)]
+    h = x
+    for j, (W, b) in enumerate(zip(Ws, bs, strict=True)):
+        h = h @ W + b
+        if j < len(Ws) - 1:
+            h = tanh(h)
+    graph = Graph(mean((y - h) ** 2))
+    X, Y = p.X, p.y
+
+    def run() -> list[np.ndarray]:
+        graph.forward(x=X, y=Y)
+        grads = graph.backward()
+        return [g for W, b in zip(Ws, bs, strict=True) for g in (grads[W.name].T, grads[b.name])]
 
     return run
 
@@ -167,6 +195,7 @@ def micrograd_engine(p: Problem) -> Callable[[], list[np.ndarray]]:
 
 ENGINES = {
     "lecturelib": lecturelib_engine,
+    "lecturelib, a student's graph": student_engine,
     "numpy (by hand)": numpy_engine,
     "PyTorch (CPU, 1 thread)": torch_engine,
     "micrograd": micrograd_engine,

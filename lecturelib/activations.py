@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from lecturelib import engine
+
 __all__ = [
     "ACTIVATIONS",
     "EXPONENTIALS",
@@ -102,9 +104,7 @@ def logistic(z: Any) -> np.ndarray:
     Written through ``e = exp(-|z|)``, which lies in ``(0, 1]`` for every finite ``z``:
     ``1 / (1 + e)`` for ``z >= 0`` and ``e / (1 + e)`` for ``z < 0``.
     """
-    z = _as_float_array(z)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return engine.logistic(_as_float_array(z))
 
 
 def logistic_grad(z: Any) -> np.ndarray:

@@ -39,6 +39,7 @@ __all__ = [
     "SLIDER_NAMES",
     "SLIDER_RANGES",
     "TARGETS",
+    "THETA_NAMES",
     "ApproxState",
     "Fit",
     "Params",
@@ -144,6 +145,9 @@ def linear_fit_mse(target: str | Callable[[np.ndarray], Any], n: int = N_POINTS)
 # ------------------------------------------------------------------------------------------
 #: The explorer's slider names, in the order they are shown.
 SLIDER_NAMES = ("v1", "b1", "w1", "v2", "b2", "w2", "v3", "b3", "w3", "w0")
+
+#: The slides' order of the ten parameters in ``theta`` (the one home of that order).
+THETA_NAMES = ("b1", "b2", "b3", "v1", "v2", "v3", "w0", "w1", "w2", "w3")
 #: Slider ranges (also the box "train from here" stays in, so sliders can show the result).
 SLIDER_RANGES: dict[str, tuple[float, float]] = {
     "v": (-10.0, 10.0),

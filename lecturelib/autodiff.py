@@ -1,509 +1,129 @@
-"""A computation-graph engine: nodes, a forward pass and a backward pass (backpropagation).
+"""The engine's fast path for training, on top of the teaching core :mod:`lecturelib.engine`.
 
-This is the engine the lecture describes (slides "Functions as nodes in a graph" to
-"Multiple children"):
+:mod:`lecturelib.engine` is the algorithm as the slides draw it; open it first. This module
+is what the notebooks and :mod:`lecturelib.mlp` import (``from lecturelib.autodiff import
+Input, Param, Graph, tanh, ...``): every name of the core, and what training adds to it:
 
-- every component is a **node**: a function with some *inputs* (other nodes) and one output;
-  node values are numpy arrays (a scalar is a 0-d array), so one node computes a whole
-  vector or matrix at once;
-- a :class:`Graph` orders the nodes by **topological sort** (every node after its inputs);
-- the **forward pass** computes every node's ``value`` in that order and caches it;
-- the **backward pass** visits the nodes in *reverse* topological order. By the time a node
-  is visited, each of its children has already added its partial derivative into the
-  node's ``grad`` (``grad += ...``): the sum over all children of slide "Multiple
-  children". The node then multiplies by its **local derivative** and hands the result to
-  its own inputs.
+- **fused nodes**: :func:`affine` (``X M^T + c``, the slides' affine node for a batch),
+  :func:`mse` (residual, square and mean in one node), :func:`cross_entropy` (softmax and
+  the log-likelihood in one, stable) and :func:`l2_penalty` (``lam w^T w``);
+- a :class:`Graph` that **skips partials nobody needs**: ``data_grads=False`` computes no
+  partial with respect to the training data, ``param_grads=False`` none with respect to
+  the parameters; a backward pass visits only the nodes that lead to a wanted partial;
+- a **seeded backward pass**, ``backward(seed)``, from a non-scalar objective (one backward
+  pass of an MLP's outputs gives the per-example deltas the Jacobian is built from);
+- **data checked once per fit**: :meth:`Graph.checked_feeds` checks the training data once
+  and returns read-only copies that :meth:`Graph.forward` then trusts without scanning
+  them again on every step (nothing can write a NaN into a read-only array).
 
-Each operation is a small class whose ``forward`` and ``backward`` stand side by side, so the
-local derivative of every op can be read next to the function it differentiates::
-
-    x, y = Input("x"), Input("y")
-    w, b = Param("w", np.zeros(3)), Param("b", 0.0)
-    y_hat = x @ w + b
-    r = y - y_hat
-    loss = r ** 2
-    g = Graph(loss)
-    g.forward(x=np.array([1.0, 2.0, 3.0]), y=2.0)   # the objective's value
-    grads = g.backward()                            # {"w": ..., "b": ...}
+The numbers are the same as the core's: the fast path computes each partial with the same
+arithmetic, it only computes fewer of them, and with less bookkeeping.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import numpy as np
 
+from lecturelib.engine import (
+    Add,
+    Constant,
+    Div,
+    Exp,
+    Input,
+    Log,
+    MatMul,
+    Mul,
+    Neg,
+    Node,
+    Param,
+    Pow,
+    ReLU,
+    Sigmoid,
+    Step,
+    Sub,
+    Tanh,
+    as_array,
+    kind,
+    logistic,
+    sum_to,
+    topological_order,
+)
+from lecturelib.engine import Graph as CoreGraph
+
 __all__ = [
+    "Add",
+    "Affine",
     "Constant",
+    "CrossEntropy",
+    "Div",
+    "Exp",
     "Graph",
     "Input",
+    "L2Penalty",
+    "Log",
+    "MatMul",
+    "Mean",
+    "MeanSquaredError",
+    "Mul",
+    "Neg",
     "Node",
     "Param",
+    "Pow",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Square",
+    "Step",
+    "Sub",
+    "Sum",
+    "Tanh",
     "affine",
+    "as_array",
     "cross_entropy",
     "exp",
+    "kind",
     "l2_penalty",
     "log",
+    "logistic",
     "mean",
     "mse",
     "relu",
     "sigmoid",
     "softmax",
+    "softmax_of",
     "square",
     "step",
-    "sum",
     "tanh",
-]
-
-_ids = itertools.count()
-_passes = itertools.count()  # numbers each forward pass, to detect values overwritten since
-_ONE = np.ones(())  # dJ/dJ, the seed of every backward pass
-_ONE.flags.writeable = False
+    "topological_order",
+]  # and ``sum`` (ad.sum), left out of ``__all__`` so a star import keeps the builtin
 
 
 # --------------------------------------------------------------------------------------
-# Helpers
+# Fused nodes. Each skips the partial of an input whose ``grad`` is None: the fast Graph
+# leaves it None where nobody needs that partial (the training data, for instance).
 # --------------------------------------------------------------------------------------
-def _as_array(value: Any, what: str) -> np.ndarray:
-    """``value`` as a finite float64 array, or a ``TypeError``/``ValueError`` naming ``what``."""
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
-        array = value
-    else:
-        if np.iscomplexobj(value):
-            raise TypeError(
-                f"{what} is complex; this engine computes with real numbers only. Pass the "
-                "real part (.real) if the imaginary part is meant to be zero"
-            )
-        if isinstance(value, (str, bytes)) or value is None:
-            raise TypeError(f"{what} must be a number or an array of numbers, got {value!r}")
-        try:
-            array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise TypeError(
-                f"{what} must be a number or an array of numbers, got {type(value).__name__}"
-                f" ({error})"
-            ) from None
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} contains NaN or inf; clean the data before feeding it")
-    return array
+def _give(node: Node, partial: np.ndarray, fresh: bool = True) -> None:
+    """``node.grad += partial``, summed over broadcasting; nothing if ``node.grad`` is None.
 
-
-def _unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``grad`` down to ``shape``: the gradient of numpy broadcasting.
-
-    A bias of shape ``(m,)`` added to a batch of shape ``(n, m)`` was copied to all ``n``
-    rows; each copy contributes to the loss, so its gradient is the sum over the rows.
+    The fast Graph starts every wanted ``grad`` at the float 0.0 and leaves the others
+    None (see :meth:`Graph.backward`). The first partial to arrive is kept as the grad
+    itself when it is ``fresh`` (an array no one else holds), and copied otherwise; later
+    ones are added in place.
     """
-    if grad.shape == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    return grad
-
-
-def _check_elementwise(node: Node) -> None:
-    """Refuse to combine a length-n vector with a column of shape (m, 1).
-
-    numpy would broadcast ``(n,)`` against ``(m, 1)`` into an ``(m, n)`` matrix: a residual
-    ``y - f`` with ``y`` a vector and ``f`` a column silently becomes every ``y_i - f_j``, and
-    the mean of its square is a wrong number with no error. A vector against a row
-    ``(1, n)`` is allowed: the result is that row (a batch of one example plus a bias). An
-    outer product stays possible by writing both shapes out: ``(n, 1)`` with ``(1, m)``.
-    """
-    a, b = node.inputs
-    va, vb = a.value, b.value
-    if {va.ndim, vb.ndim} != {1, 2}:
+    grad = node.grad
+    if grad is None:
         return
-    (vec, v), (col, m) = ((a, va), (b, vb)) if va.ndim == 1 else ((b, vb), (a, va))
-    if v.shape[0] > 1 and m.shape[1] == 1 and m.shape[0] > 1:
-        raise ValueError(
-            f"node {node.name!r} ({node.op}): {vec.name!r} is a vector of shape {v.shape} and "
-            f"{col.name!r} is a column of shape {m.shape}; numpy would broadcast them to shape "
-            f"{(m.shape[0], v.shape[0])}, which is almost never meant. Give both the same "
-            f"shape: {col.name!r}.reshape(-1) (a vector), or {vec.name!r}[:, None] (a column). "
-            "For an outer product, write both shapes out: (n, 1) with (1, m)"
-        )
-
-
-def _wrap(value: Any) -> Node:
-    """Turn a Python number or array used in an expression into a :class:`Constant` node."""
-    if isinstance(value, Node):
-        return value
-    return Constant(value)
-
-
-# --------------------------------------------------------------------------------------
-# Nodes
-# --------------------------------------------------------------------------------------
-class Node:
-    """A function in the computation graph: some input nodes, one output ``value``.
-
-    Subclasses define
-
-    - ``forward()``: compute ``self.value`` from the inputs' values;
-    - ``backward()``: given ``self.grad`` (the partial derivative of the objective with
-      respect to this node's output, already summed over all children), add this node's
-      contribution to each input's ``grad`` via :meth:`_pass_back`.
-
-    Attributes
-    ----------
-    name:
-        The label used in tables and drawings (``"y_hat"``, ``"r"``, ``"J"``, ...).
-    inputs:
-        The input nodes, in a fixed order (results are bit-for-bit deterministic).
-    value:
-        The output cached by the last forward pass (``None`` before it).
-    grad:
-        ``dJ/d(value)`` from the last backward pass (``None`` before it), same shape as value.
-    """
-
-    op: str = "node"
-    __slots__ = ("_id", "_stamp", "grad", "inputs", "name", "needs_grad", "value")
-
-    def __init__(self, *inputs: Any, name: str | None = None) -> None:
-        self._setup(inputs, name)
-        self.value: np.ndarray | None = None
-
-    def _setup(self, inputs: tuple[Any, ...], name: str | None) -> None:
-        self._id = next(_ids)
-        self.inputs: tuple[Node, ...] = tuple(_wrap(i) for i in inputs)
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"name must be a string, got {name!r}")
-        self.name = name if name is not None else f"{self.op}{self._id}"
-        self.grad: np.ndarray | None = None
-        self.needs_grad = True  # set by Graph: False where no gradient is wanted
-        self._stamp = -1  # which forward pass computed the value (see Graph.backward)
-
-    # The two halves of every node --------------------------------------------------
-    def forward(self) -> None:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    def backward(self) -> None:  # pragma: no cover - every subclass overrides it
-        raise NotImplementedError
-
-    @staticmethod
-    def _pass_back(node: Node, partial: np.ndarray) -> None:
-        """``node.grad += partial``, summed over broadcasting (slide "Multiple children").
-
-        Ignored for a node that needs no gradient (training data, when the graph was built
-        with ``data_grads=False``); ops skip computing such partials when they are costly.
-        """
-        if not node.needs_grad:
-            return
-        shape = node.value.shape
-        if partial.shape != shape:
-            partial = _unbroadcast(partial, shape)
-        if type(partial) is not np.ndarray:  # numpy turns 0-d results into scalars
-            partial = np.asarray(partial, dtype=np.float64)
-        node.grad = partial if node.grad is None else node.grad + partial
-
-    # Display --------------------------------------------------------------------------
-    def __repr__(self) -> str:
-        shape = None if self.value is None else self.value.shape
-        return f"<{type(self).__name__} {self.name!r} shape={shape}>"
-
-    # Operator overloading: building graphs with ordinary Python expressions ------------
-    def __add__(self, other: Any) -> Node:
-        return Add(self, other)
-
-    def __radd__(self, other: Any) -> Node:
-        return Add(other, self)
-
-    def __sub__(self, other: Any) -> Node:
-        return Sub(self, other)
-
-    def __rsub__(self, other: Any) -> Node:
-        return Sub(other, self)
-
-    def __mul__(self, other: Any) -> Node:
-        return Mul(self, other)
-
-    def __rmul__(self, other: Any) -> Node:
-        return Mul(other, self)
-
-    def __truediv__(self, other: Any) -> Node:
-        return Div(self, other)
-
-    def __rtruediv__(self, other: Any) -> Node:
-        return Div(other, self)
-
-    def __matmul__(self, other: Any) -> Node:
-        return MatMul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Node:
-        return MatMul(other, self)
-
-    def __neg__(self) -> Node:
-        return Neg(self)
-
-    def __pow__(self, exponent: Any) -> Node:
-        return Pow(self, exponent)
-
-    __array_ufunc__ = None  # so ``array + node`` builds a node instead of an object array
-
-
-class Input(Node):
-    """Training data: a leaf whose value is *fed* to :meth:`Graph.forward` by its name.
-
-    The slides draw these as "Training example" (``x``, ``y``).
-    """
-
-    op = "input"
-    __slots__ = ()
-
-    def __init__(self, name: str) -> None:
-        if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"an Input needs a name usable as a keyword argument, got {name!r}")
-        super().__init__(name=name)
-
-    def forward(self) -> None:
-        pass  # the value was set by Graph.forward from the feeds
-
-    def backward(self) -> None:
-        pass
-
-
-class Constant(Node):
-    """A fixed number or array that appears in an expression (``2 * x``, ``lam``)."""
-
-    op = "const"
-    __slots__ = ()
-
-    def __init__(self, value: Any, name: str | None = None) -> None:
-        array = _as_array(value, "a constant")
-        if name is None:
-            name = f"{float(array):g}" if array.ndim == 0 else f"const{array.shape}"
-        super().__init__(name=name)
-        self.value = array
-
-    def forward(self) -> None:
-        pass
-
-    def backward(self) -> None:
-        pass
-
-
-class Param(Node):
-    """A parameter: a leaf whose ``value`` the optimiser (or a student) changes.
-
-    The slides mark these as "Parameters" (``w``, ``b``, ``theta``). After
-    :meth:`Graph.backward`, ``grad`` holds the partial derivative of the objective.
-    """
-
-    op = "param"
-    __slots__ = ("_value",)
-
-    def __init__(self, name: str, value: Any) -> None:
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"a Param needs a non-empty name, got {name!r}")
-        self._setup((), name)
-        self._value: np.ndarray | None = None
-        self.value = value
-
-    @property
-    def value(self) -> np.ndarray:
-        return self._value
-
-    @value.setter
-    def value(self, new: Any) -> None:
-        array = _as_array(new, f"the value of Param {self.name!r}")
-        old = self._value
-        if old is not None and array.shape != old.shape:
-            raise ValueError(
-                f"Param {self.name!r} has shape {old.shape}; cannot assign a value of shape "
-                f"{array.shape}"
-            )
-        # Keep our own copy, so later changes to the caller's array do not leak in.
-        self._value = array.copy() if (array is new and array is not old) else array
-
-    def forward(self) -> None:
-        pass
-
-    def backward(self) -> None:
-        pass
-
-
-# --------------------------------------------------------------------------------------
-# Operations: forward and local derivative side by side
-# --------------------------------------------------------------------------------------
-class Add(Node):
-    """``a + b`` (numpy broadcasting). Local derivatives: 1 and 1."""
-
-    op = "add"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a, b = self.inputs
-        _check_elementwise(self)
-        self.value = a.value + b.value
-
-    def backward(self) -> None:
-        a, b = self.inputs
-        self._pass_back(a, self.grad)
-        self._pass_back(b, self.grad)
-
-
-class Sub(Node):
-    """``a - b``. Local derivatives: 1 and -1 (slide: ``r = y - y_hat``, dr/dy_hat = -1)."""
-
-    op = "sub"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a, b = self.inputs
-        _check_elementwise(self)
-        self.value = a.value - b.value
-
-    def backward(self) -> None:
-        a, b = self.inputs
-        self._pass_back(a, self.grad)
-        if b.needs_grad:
-            self._pass_back(b, -self.grad)
-
-
-class Mul(Node):
-    """``a * b`` elementwise. Local derivatives: ``b`` and ``a``."""
-
-    op = "mul"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a, b = self.inputs
-        _check_elementwise(self)
-        self.value = a.value * b.value
-
-    def backward(self) -> None:
-        a, b = self.inputs
-        if a.needs_grad:
-            self._pass_back(a, self.grad * b.value)
-        if b.needs_grad:
-            self._pass_back(b, self.grad * a.value)
-
-
-class Div(Node):
-    """``a / b`` elementwise. Local derivatives: ``1/b`` and ``-a/b**2``."""
-
-    op = "div"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a, b = self.inputs
-        _check_elementwise(self)
-        if not np.all(b.value):
-            raise ValueError(f"node {self.name!r}: division by zero ({b.name!r} has a zero)")
-        self.value = a.value / b.value
-
-    def backward(self) -> None:
-        a, b = self.inputs
-        if a.needs_grad:
-            self._pass_back(a, self.grad / b.value)
-        if b.needs_grad:
-            self._pass_back(b, -self.grad * self.value / b.value)
-
-
-class Neg(Node):
-    """``-a``. Local derivative: -1."""
-
-    op = "neg"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        self.value = -self.inputs[0].value
-
-    def backward(self) -> None:
-        self._pass_back(self.inputs[0], -self.grad)
-
-
-class Pow(Node):
-    """``a ** k`` for an integer constant ``k``. Local derivative: ``k a**(k-1)``."""
-
-    op = "pow"
-    __slots__ = ("exponent",)
-
-    def __init__(self, a: Any, exponent: Any, name: str | None = None) -> None:
-        if isinstance(exponent, bool) or not isinstance(exponent, Integral):
-            raise TypeError(
-                f"** takes an integer constant exponent (like r ** 2), got {exponent!r}; "
-                "use exp/log or a product of nodes for anything else"
-            )
-        self.exponent = int(exponent)
-        super().__init__(a, name=name)
-
-    def forward(self) -> None:
-        a = self.inputs[0].value
-        if self.exponent < 0 and not np.all(a):
-            raise ValueError(f"node {self.name!r}: 0 raised to a negative power")
-        self.value = a**2 if self.exponent == 2 else a ** float(self.exponent)
-
-    def backward(self) -> None:
-        a = self.inputs[0].value
-        k = self.exponent
-        if k == 0:  # a ** 0 = 1 is constant: its derivative is 0, also at a = 0
-            local = np.zeros_like(a)
-        else:
-            local = 2.0 * a if k == 2 else k * a ** float(k - 1)
-        self._pass_back(self.inputs[0], self.grad * local)
-
-
-class MatMul(Node):
-    """``a @ b`` (numpy ``matmul``: vectors, matrices and stacks of matrices).
-
-    Local derivatives: ``dJ/da = dJ/dout @ b^T`` and ``dJ/db = a^T @ dJ/dout``; a 1-d
-    operand is treated as a row (left) or column (right) vector and squeezed back.
-    """
-
-    op = "matmul"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a, b = self.inputs
-        if a.value.ndim == 0 or b.value.ndim == 0:
-            raise ValueError(
-                f"node {self.name!r}: @ needs arrays, but {a.name!r} has shape "
-                f"{a.value.shape} and {b.name!r} has shape {b.value.shape}; use * for scalars"
-            )
-        self.value = a.value @ b.value
-
-    def backward(self) -> None:
-        a, b = self.inputs
-        av, bv, g = a.value, b.value, self.grad
-        if av.ndim == 2 and bv.ndim == 2:  # the common case, kept fast
-            if a.needs_grad:
-                self._pass_back(a, g @ bv.T)
-            if b.needs_grad:
-                self._pass_back(b, av.T @ g)
-            return
-        if av.ndim == 1 and bv.ndim == 1:  # inner product
-            self._pass_back(a, g * bv)
-            self._pass_back(b, g * av)
-            return
-        if av.ndim == 2 and bv.ndim == 1:  # matrix times vector: (n, k) @ (k,) -> (n,)
-            self._pass_back(a, np.outer(g, bv))
-            self._pass_back(b, av.T @ g)
-            return
-        # General case: promote 1-d operands, use batched matmul, then squeeze back.
-        a2 = av[None, :] if av.ndim == 1 else av
-        b2 = bv[:, None] if bv.ndim == 1 else bv
-        g2 = g
-        if av.ndim == 1:
-            g2 = g2[..., None, :]
-        if bv.ndim == 1:
-            g2 = g2[..., None]
-        ga = g2 @ np.swapaxes(b2, -1, -2)
-        gb = np.swapaxes(a2, -1, -2) @ g2
-        if av.ndim == 1:
-            ga = _unbroadcast(ga, a2.shape)[0]
-        if bv.ndim == 1:
-            gb = _unbroadcast(gb, b2.shape)[:, 0]
-        self._pass_back(a, ga)
-        self._pass_back(b, gb)
+    if partial.shape != node.value.shape:
+        partial, fresh = sum_to(partial, node.value.shape), True
+    if type(grad) is float:
+        node.grad = partial if fresh else partial.copy()
+    elif type(grad) is np.ndarray:
+        grad += partial
+    else:  # a numpy scalar: a 0-d partial arrived first
+        node.grad = grad + partial
 
 
 class Affine(Node):
@@ -516,9 +136,6 @@ class Affine(Node):
     ``dJ/dc = sum over the batch of dJ/db``.
     """
 
-    op = "affine"
-    __slots__ = ("_ones",)
-
     def forward(self) -> None:
         x, M, c = self.inputs
         xv, Mv = x.value, M.value
@@ -528,218 +145,60 @@ class Affine(Node):
                 f"(m, p), but {x.name!r} has shape {xv.shape} and {M.name!r} has shape "
                 f"{Mv.shape}"
             )
-        # np.dot rather than @: the same BLAS product with less per-call overhead, which
-        # is most of the cost for the slides' small networks.
+        # np.dot: the same BLAS product as @ with less per-call overhead, most of the cost
+        # for the slides' small networks.
         self.value = np.dot(xv, Mv.T) + c.value
 
     def backward(self) -> None:
         x, M, c = self.inputs
         g = self.grad
-        if x.needs_grad:
-            self._pass_back(x, np.dot(g, M.value))
-        if M.needs_grad:
-            self._pass_back(M, np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value))
-        if c.needs_grad:
-            # A bias of shape (m,) was added to every row: its partial is the column sum,
-            # computed as (1, ..., 1) g (a BLAS product: faster than g.sum(axis=0)).
+        if x.grad is not None:
+            _give(x, np.dot(g, M.value))
+        if M.grad is not None:
+            _give(M, np.outer(g, x.value) if g.ndim == 1 else np.dot(g.T, x.value))
+        if c.grad is not None:
             if g.ndim == 2 and c.value.ndim == 1:
+                # The column sums, as the product (1, ..., 1) g: faster than g.sum(axis=0).
                 ones = getattr(self, "_ones", None)
                 if ones is None or ones.shape[0] != g.shape[0]:
                     ones = self._ones = np.ones(g.shape[0])
-                self._pass_back(c, np.dot(ones, g))
+                _give(c, np.dot(ones, g))
             else:
-                self._pass_back(c, g)
+                _give(c, g, fresh=False)
 
 
-class Sum(Node):
-    """``sum(a)`` over ``axis`` (all by default). Local derivative: 1 for every entry."""
+class MeanSquaredError(Node):
+    """``J = (1/n) sum_i (y_i - f_i)^2`` over all entries (slide "Finding the best hypothesis").
 
-    op = "sum"
-    __slots__ = ("axis",)
+    One node for the residual, its square and the mean (the slides' ``r``, ``l`` and the
+    average over the training set). Local derivatives: ``dJ/df = -2 (y - f) / n`` and
+    ``dJ/dy = 2 (y - f) / n``.
+    """
 
-    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
-        self.axis = axis
-        super().__init__(a, name=name)
-
-    def forward(self) -> None:
-        self.value = np.sum(self.inputs[0].value, axis=self.axis)
-
-    def backward(self) -> None:
-        a = self.inputs[0]
-        g = self.grad if self.axis is None else np.expand_dims(self.grad, self.axis)
-        self._pass_back(a, np.broadcast_to(g, a.value.shape))
-
-
-class Mean(Node):
-    """``mean(a)`` over ``axis`` (all by default). Local derivative: ``1/count``."""
-
-    op = "mean"
-    __slots__ = ("axis",)
-
-    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
-        self.axis = axis
-        super().__init__(a, name=name)
+    op = "mse"
 
     def forward(self) -> None:
-        a = self.inputs[0].value
-        if a.size == 0:
+        y, f = self.inputs
+        if y.value.shape != f.value.shape:
+            raise ValueError(
+                f"node {self.name!r} (mse): the targets {y.name!r} have shape {y.value.shape} "
+                f"but the predictions {f.name!r} have shape {f.value.shape}; they must be equal. "
+                f"Reshape the targets, e.g. y.reshape({', '.join(map(str, f.value.shape))})"
+                + (", or y[:, None] for a column" if f.value.ndim == 2 else "")
+            )
+        r = y.value - f.value
+        if r.size == 0:
             raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
-        self.value = a.sum() / a.size if self.axis is None else np.mean(a, axis=self.axis)
+        self._r = r
+        self.value = np.asarray(np.vdot(r, r) / r.size)
 
     def backward(self) -> None:
-        a = self.inputs[0]
-        shape = a.value.shape
-        if self.axis is None:
-            self._pass_back(a, np.full(shape, float(self.grad) / a.value.size))
-        else:
-            g = np.expand_dims(self.grad, self.axis) / shape[self.axis]
-            self._pass_back(a, np.broadcast_to(g, shape))
-
-
-class Square(Node):
-    """``a ** 2`` elementwise (slide: ``l = r^2``). Local derivative: ``2a``."""
-
-    op = "square"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a = self.inputs[0].value
-        self.value = a * a
-
-    def backward(self) -> None:
-        a = self.inputs[0]
-        self._pass_back(a, (2.0 * a.value) * self.grad)
-
-
-class Exp(Node):
-    """``exp(a)``. Local derivative: ``exp(a)`` (the output itself)."""
-
-    op = "exp"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a = self.inputs[0].value
-        if a.size and a.max() > 709.0:
-            raise ValueError(
-                f"node {self.name!r}: exp overflows for inputs above 709 (largest is "
-                f"{a.max():.4g}); use softmax or cross_entropy, which are stable"
-            )
-        self.value = np.exp(a)
-
-    def backward(self) -> None:
-        self._pass_back(self.inputs[0], self.grad * self.value)
-
-
-class Log(Node):
-    """``log(a)`` for positive ``a``. Local derivative: ``1/a``."""
-
-    op = "log"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        a = self.inputs[0].value
-        if not np.all(a > 0):
-            raise ValueError(
-                f"node {self.name!r}: log needs positive inputs, but {self.inputs[0].name!r} "
-                f"has minimum {a.min():.4g}"
-            )
-        self.value = np.log(a)
-
-    def backward(self) -> None:
-        self._pass_back(self.inputs[0], self.grad / self.inputs[0].value)
-
-
-class Tanh(Node):
-    """``tanh(a)`` (slide: "The hyperbolic tangent"). Local derivative: ``1 - tanh(a)^2``."""
-
-    op = "tanh"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        self.value = np.tanh(self.inputs[0].value)
-
-    def backward(self) -> None:
-        t = self.value
-        self._pass_back(self.inputs[0], self.grad * (1.0 - t * t))
-
-
-def _logistic(z: np.ndarray) -> np.ndarray:
-    """The logistic function ``1 / (1 + exp(-z))``, without overflow for any finite z."""
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-class Sigmoid(Node):
-    """The logistic function ``1/(1+exp(-a))``. Local derivative: ``s (1 - s)``.
-
-    Computed through ``exp(-|a|)``, so ``a = +-1000`` gives 1 and 0 without overflow.
-    """
-
-    op = "sigmoid"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        self.value = _logistic(self.inputs[0].value)
-
-    def backward(self) -> None:
-        s = self.value
-        self._pass_back(self.inputs[0], self.grad * s * (1.0 - s))
-
-
-class ReLU(Node):
-    """``max(0, a)`` (slide: "rectified linear"). Local derivative: 1 where ``a > 0``, else 0."""
-
-    op = "relu"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        self.value = np.maximum(self.inputs[0].value, 0.0)
-
-    def backward(self) -> None:
-        self._pass_back(self.inputs[0], self.grad * (self.inputs[0].value > 0))
-
-
-class Step(Node):
-    """The threshold unit's step: 1 where ``a >= 0``, else 0 (slides "Perceptrons").
-
-    Its derivative is 0 wherever it exists: no gradient flows through a step, which is why
-    the slides replace it by a sigmoid for training ("sign function? Non-differentiable").
-    """
-
-    op = "step"
-    __slots__ = ()
-
-    def forward(self) -> None:
-        self.value = (self.inputs[0].value >= 0).astype(np.float64)
-
-    def backward(self) -> None:
-        self._pass_back(self.inputs[0], np.zeros_like(self.inputs[0].value))
-
-
-class Softmax(Node):
-    """``softmax(s)_i = exp(s_i) / sum_j exp(s_j)`` along ``axis`` (slide "softmax function").
-
-    Stable: the largest score is subtracted first. Local derivative (a Jacobian-vector
-    product): ``dJ/ds = p * (dJ/dp - sum(dJ/dp * p))``.
-    """
-
-    op = "softmax"
-    __slots__ = ("axis",)
-
-    def __init__(self, a: Any, axis: int = -1, name: str | None = None) -> None:
-        self.axis = axis
-        super().__init__(a, name=name)
-
-    def forward(self) -> None:
-        s = self.inputs[0].value
-        if s.ndim == 0:
-            raise ValueError(f"node {self.name!r}: softmax needs a vector of scores, got a scalar")
-        e = np.exp(s - s.max(axis=self.axis, keepdims=True))
-        self.value = e / e.sum(axis=self.axis, keepdims=True)
-
-    def backward(self) -> None:
-        p, g = self.value, self.grad
-        self._pass_back(self.inputs[0], p * (g - (g * p).sum(axis=self.axis, keepdims=True)))
+        y, f = self.inputs
+        scale = 2.0 * float(self.grad) / self._r.size
+        if f.grad is not None:
+            _give(f, self._r * -scale)
+        if y.grad is not None:
+            _give(y, self._r * scale)
 
 
 class CrossEntropy(Node):
@@ -753,7 +212,6 @@ class CrossEntropy(Node):
     """
 
     op = "cross_entropy"
-    __slots__ = ("_labels", "_probs", "_rows")
 
     def forward(self) -> None:
         logits, labels = self.inputs
@@ -774,54 +232,18 @@ class CrossEntropy(Node):
         self._labels = y1.astype(np.intp)
         self._rows = np.arange(s2.shape[0])
         shifted = s2 - s2.max(axis=1, keepdims=True)
-        log_z = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        log_p = shifted - log_z
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         self._probs = np.exp(log_p)
         self.value = np.asarray(-log_p[self._rows, self._labels].mean())
 
     def backward(self) -> None:
-        logits, labels = self.inputs
-        n = self._rows.shape[0]
-        local = self._probs.copy()
-        local[self._rows, self._labels] -= 1.0
-        local *= self.grad / n
-        self._pass_back(logits, local.reshape(logits.value.shape))
-        self._pass_back(labels, np.zeros_like(labels.value))
-
-
-class MeanSquaredError(Node):
-    """``J = (1/n) sum_i (y_i - f_i)^2`` over all entries (slide "Finding the best hypothesis").
-
-    One node for the residual, its square and the mean (the slides' ``r``, ``l`` and the
-    average over the training set), so a training loop pays for one node, not three.
-    Local derivatives: ``dJ/df = -2 (y - f) / n`` and ``dJ/dy = 2 (y - f) / n``.
-    """
-
-    op = "mse"
-    __slots__ = ("_r",)
-
-    def forward(self) -> None:
-        y, f = self.inputs
-        if y.value.shape != f.value.shape:
-            raise ValueError(
-                f"node {self.name!r} (mse): the targets {y.name!r} have shape {y.value.shape} "
-                f"but the predictions {f.name!r} have shape {f.value.shape}; they must be equal. "
-                f"Reshape the targets, e.g. y.reshape({', '.join(map(str, f.value.shape))})"
-                + (", or y[:, None] for a column" if f.value.ndim == 2 else "")
-            )
-        r = y.value - f.value
-        if r.size == 0:
-            raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
-        self._r = r
-        self.value = np.asarray(np.vdot(r, r) / r.size)
-
-    def backward(self) -> None:
-        y, f = self.inputs
-        scale = 2.0 * float(self.grad) / self._r.size
-        if f.needs_grad:
-            self._pass_back(f, self._r * -scale)
-        if y.needs_grad:
-            self._pass_back(y, self._r * scale)
+        logits = self.inputs[0]
+        if logits.grad is not None:
+            local = self._probs.copy()
+            local[self._rows, self._labels] -= 1.0
+            local *= self.grad / self._rows.shape[0]
+            _give(logits, local.reshape(logits.value.shape))
+        # the labels' partial is 0
 
 
 class L2Penalty(Node):
@@ -831,7 +253,6 @@ class L2Penalty(Node):
     """
 
     op = "l2_penalty"
-    __slots__ = ("lam",)
 
     def __init__(self, w: Any, lam: float, name: str | None = None) -> None:
         if isinstance(lam, bool) or not isinstance(lam, Real) or not np.isfinite(lam) or lam < 0:
@@ -844,8 +265,182 @@ class L2Penalty(Node):
         self.value = np.asarray(self.lam * np.sum(w * w))
 
     def backward(self) -> None:
-        w = self.inputs[0].value
-        self._pass_back(self.inputs[0], (2.0 * self.lam * self.grad) * w)
+        w = self.inputs[0]
+        if w.grad is not None:
+            _give(w, (2.0 * self.lam * self.grad) * w.value)
+
+
+# --------------------------------------------------------------------------------------
+# Reductions, softmax, and the square (``x ** 2`` as one multiplication)
+# --------------------------------------------------------------------------------------
+def softmax_of(s: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``exp(s_i) / sum_j exp(s_j)`` along ``axis``; stable: the largest score is subtracted."""
+    e = np.exp(s - s.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+class Square(Node):
+    """``a ** 2`` elementwise (slide: the loss ``l = r^2``). Local derivative: ``2a``."""
+
+    def forward(self) -> None:
+        a = self.inputs[0].value
+        self.value = a * a
+
+    def backward(self) -> None:
+        a = self.inputs[0]
+        a.grad += (2.0 * a.value) * self.grad
+
+
+class Sum(Node):
+    """``sum(a)`` over ``axis`` (all by default). Local derivative: 1 for every entry."""
+
+    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
+        self.axis = axis
+        super().__init__(a, name=name)
+
+    def forward(self) -> None:
+        self.value = np.sum(self.inputs[0].value, axis=self.axis)
+
+    def backward(self) -> None:
+        a = self.inputs[0]
+        g = self.grad if self.axis is None else np.expand_dims(self.grad, self.axis)
+        a.grad += np.broadcast_to(g, a.value.shape)
+
+
+class Mean(Node):
+    """``mean(a)`` over ``axis`` (all by default). Local derivative: ``1/count``."""
+
+    def __init__(self, a: Any, axis: int | None = None, name: str | None = None) -> None:
+        self.axis = axis
+        super().__init__(a, name=name)
+
+    def forward(self) -> None:
+        a = self.inputs[0].value
+        if a.size == 0:
+            raise ValueError(f"node {self.name!r}: the mean of an empty array is undefined")
+        self.value = a.sum() / a.size if self.axis is None else np.mean(a, axis=self.axis)
+
+    def backward(self) -> None:
+        a, shape = self.inputs[0], self.inputs[0].value.shape
+        if self.axis is None:
+            a.grad += np.full(shape, float(self.grad) / a.value.size)
+        else:
+            a.grad += np.broadcast_to(
+                np.expand_dims(self.grad, self.axis) / shape[self.axis], shape
+            )
+
+
+class Softmax(Node):
+    """``softmax(s)_i = exp(s_i) / sum_j exp(s_j)`` along ``axis`` (slide "softmax function").
+
+    Local derivative (a Jacobian-vector product): ``dJ/ds = p * (dJ/dp - sum(dJ/dp * p))``.
+    """
+
+    def __init__(self, a: Any, axis: int = -1, name: str | None = None) -> None:
+        self.axis = axis
+        super().__init__(a, name=name)
+
+    def forward(self) -> None:
+        s = self.inputs[0].value
+        if s.ndim == 0:
+            raise ValueError(f"node {self.name!r}: softmax needs a vector of scores, got a scalar")
+        self.value = softmax_of(s, self.axis)
+
+    def backward(self) -> None:
+        p, g = self.value, self.grad
+        self.inputs[0].grad += p * (g - (g * p).sum(axis=self.axis, keepdims=True))
+
+
+# --------------------------------------------------------------------------------------
+# The core ops' local derivatives, written to skip unwanted partials and to keep the first
+# partial instead of adding it to zeros. The arithmetic is the core's, so the numbers are
+# bit for bit the same (tests/test_engine_contracts.py checks it).
+# --------------------------------------------------------------------------------------
+def _add_backward(n: Node) -> None:
+    _give(n.inputs[0], n.grad, fresh=False)
+    _give(n.inputs[1], n.grad, fresh=False)
+
+
+def _sub_backward(n: Node) -> None:
+    a, b = n.inputs
+    _give(a, n.grad, fresh=False)
+    if b.grad is not None:
+        _give(b, -n.grad)
+
+
+def _mul_backward(n: Node) -> None:
+    a, b = n.inputs
+    if a.grad is not None:
+        _give(a, n.grad * b.value)
+    if b.grad is not None:
+        _give(b, n.grad * a.value)
+
+
+def _matmul_backward(n: Node) -> None:
+    a, b = n.inputs
+    av, bv = a.value, b.value
+    if av.ndim != 2 or bv.ndim != 2:
+        n.backward()  # vectors and stacks: the core's general rule
+        return
+    if a.grad is not None:
+        _give(a, n.grad @ bv.T)
+    if b.grad is not None:
+        _give(b, av.T @ n.grad)
+
+
+def _pow_backward(n: Node) -> None:
+    a, k = n.inputs[0], n.exponent
+    if k != 0 and a.grad is not None:  # k a**(k-1); for k = 2, 2 a is the same number
+        _give(a, n.grad * (k * a.value if k == 2 else k * a.value ** float(k - 1)))
+
+
+def _mean_backward(n: Node) -> None:
+    a = n.inputs[0]
+    if a.grad is not None and n.axis is None:
+        _give(a, np.full(a.value.shape, float(n.grad) / a.value.size))
+    elif a.grad is not None:
+        g = np.expand_dims(n.grad, n.axis) / a.value.shape[n.axis]
+        _give(a, np.broadcast_to(g, a.value.shape), fresh=False)
+
+
+def _sum_backward(n: Node) -> None:
+    a = n.inputs[0]
+    g = n.grad if n.axis is None else np.expand_dims(n.grad, n.axis)
+    _give(a, np.broadcast_to(g, a.value.shape), fresh=False)
+
+
+def _tanh_backward(n: Node) -> None:
+    t = n.value
+    _give(n.inputs[0], n.grad * (1.0 - t * t))
+
+
+def _sigmoid_backward(n: Node) -> None:
+    s = n.value
+    _give(n.inputs[0], n.grad * s * (1.0 - s))
+
+
+#: The fast path's backward of each core op (others run their own ``backward``).
+FAST_BACKWARD = {
+    Add: _add_backward,
+    Sub: _sub_backward,
+    Mul: _mul_backward,
+    MatMul: _matmul_backward,
+    Pow: _pow_backward,
+    Mean: _mean_backward,
+    Sum: _sum_backward,
+    Tanh: _tanh_backward,
+    Sigmoid: _sigmoid_backward,
+}
+
+#: Nodes whose backward skips an input whose ``grad`` is None (MatMul falls back to the
+#: core's rule for vectors, which adds into both inputs).
+PRUNING = (
+    Affine,
+    MeanSquaredError,
+    CrossEntropy,
+    L2Penalty,
+    *(t for t in FAST_BACKWARD if t is not MatMul),
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -922,45 +517,10 @@ def l2_penalty(w: Any, lam: float, name: str | None = None) -> Node:
 
 
 # --------------------------------------------------------------------------------------
-# The graph: topological order, forward pass, backward pass
+# The graph of the fast path
 # --------------------------------------------------------------------------------------
-def topological_order(objective: Node) -> list[Node]:
-    """Every ancestor of ``objective`` (itself included), each after all its inputs.
-
-    Iterative depth-first search (no recursion limit: a 10,000-node chain is fine). Inputs
-    are visited in their fixed order, so the order is deterministic.
-    """
-    if not isinstance(objective, Node):
-        raise TypeError(f"the objective must be a Node, got {type(objective).__name__}")
-    order: list[Node] = []
-    done: set[int] = set()
-    on_path: set[int] = set()
-    stack: list[tuple[Node, Iterable[Node]]] = [(objective, iter(objective.inputs))]
-    on_path.add(id(objective))
-    while stack:
-        node, pending = stack[-1]
-        for child in pending:
-            if id(child) in done:
-                continue
-            if id(child) in on_path:  # pragma: no cover - nodes are immutable, so no cycles
-                raise ValueError(f"the graph has a cycle through {child.name!r}")
-            on_path.add(id(child))
-            stack.append((child, iter(child.inputs)))
-            break
-        else:
-            stack.pop()
-            on_path.discard(id(node))
-            done.add(id(node))
-            order.append(node)
-    return order
-
-
-class Graph:
-    """A computation graph ending in one ``objective`` node.
-
-    The topological order is computed once, here. :meth:`forward` evaluates every node in
-    that order and caches its value; :meth:`backward` fills every node's ``grad`` with the
-    partial derivative of the objective, visiting nodes in reverse order.
+class Graph(CoreGraph):
+    """The core :class:`lecturelib.engine.Graph`, with pruned and seeded backward passes.
 
     Parameters
     ----------
@@ -973,211 +533,115 @@ class Graph:
     param_grads:
         Also compute partials with respect to the parameters (default). ``False`` keeps
         only the partials of the computed nodes, e.g. the per-example deltas at an MLP's
-        affine nodes, from which :meth:`lecturelib.mlp.MLP.jacobian` builds the Jacobian;
-        the parameters' ``grad`` stays ``None`` and :meth:`backward` returns ``{}``.
+        affine nodes, from which :func:`lecturelib.optim.affine_jacobian` builds the
+        Jacobian; the parameters' ``grad`` stays ``None`` and :meth:`backward` returns ``{}``.
 
-    Attributes
-    ----------
-    nodes:
-        All nodes in topological order (the objective last).
-    inputs, params:
-        Dicts name -> node of the :class:`Input` and :class:`Param` leaves.
-
-    Values live on the nodes. Two graphs that share nodes (an MLP's prediction and loss
-    graphs do) overwrite each other's values, so call :meth:`backward` right after the
-    :meth:`forward` of the same graph: if another graph's forward pass came in between,
-    :meth:`backward` raises an error that says so instead of returning a wrong gradient.
+    The values and gradients are those of the core graph; ``backward`` visits only the
+    nodes on a path from a wanted partial to the objective.
     """
 
-    _configured: Graph | None = None  # the graph whose needs_grad flags the nodes carry
-
     def __init__(self, objective: Node, data_grads: bool = True, param_grads: bool = True) -> None:
-        self.objective = objective
+        super().__init__(objective)
         self.data_grads = bool(data_grads)
         self.param_grads = bool(param_grads)
-        self.nodes: list[Node] = topological_order(objective)
-        self.inputs: dict[str, Input] = {}
-        self.params: dict[str, Param] = {}
+        # A partial is wanted for the parameters (param_grads) and for the data (data_grads);
+        # a computed node needs its own if a parameter or wanted data lies below it.
+        leads: dict[int, bool] = {}
         for node in self.nodes:
-            if isinstance(node, (Input, Param)):
-                if node.name in self.inputs or node.name in self.params:
-                    raise ValueError(
-                        f"two leaves of the graph are both named {node.name!r}; "
-                        "give every Input and Param its own name"
-                    )
-                table = self.inputs if isinstance(node, Input) else self.params
-                table[node.name] = node
-        self._input_names = set(self.inputs)
-        self._param_items = list(self.params.items())
-        self._computing = [n for n in self.nodes if not isinstance(n, (Input, Param, Constant))]
-        # The nodes whose values a forward pass sets (and another graph's may overwrite).
-        self._stamped = [*self.inputs.values(), *self._computing]
-        # Which nodes need a gradient: (optionally) parameters and data, and every node
-        # that depends on a parameter or on wanted data.
-        depends: dict[int, bool] = {}
-        for node in self.nodes:
-            if isinstance(node, Param):
-                depends[id(node)] = True
-            elif isinstance(node, (Input, Constant)):
-                depends[id(node)] = self.data_grads
+            if node.inputs:
+                leads[id(node)] = any(leads[id(i)] for i in node.inputs)
             else:
-                depends[id(node)] = any(depends[id(i)] for i in node.inputs)
-        self._needs: dict[int, bool] = {
-            id(n): depends[id(n)] and (self.param_grads or not isinstance(n, Param))
-            for n in self.nodes
-        }
-        self._reverse = [n for n in reversed(self._computing) if self._needs[id(n)]]
-        self._leaves = [n for n in self.nodes if not n.inputs and self._needs[id(n)]]
-        self._forward_done = False
-        self._grads: dict[str, np.ndarray] | None = None
-        self._stamp = -1
-        self._configure()
+                leads[id(node)] = isinstance(node, Param) or self.data_grads
+        self._reverse = [n for n in reversed(self._computing) if leads[id(n)]]
+        self._steps = [(FAST_BACKWARD.get(type(n), type(n).backward), n) for n in self._reverse]
+        keep = {id(n) for n in self._reverse}
+        keep |= {id(n) for n in self.params.values() if self.param_grads}
+        keep |= {id(n) for n in self.nodes if self.data_grads and not n.inputs}
+        keep -= {id(n) for n in self.params.values() if not self.param_grads}
+        receive = set(keep)
+        for node in self._reverse:  # a core op adds into all its inputs, wanted or not
+            if not isinstance(node, PRUNING):
+                receive |= {id(i) for i in node.inputs}
+        self._fill = [n for n in self.nodes if id(n) in receive]
+        self._rest = [n for n in self.nodes if id(n) not in receive]
+        self._unwanted = [n for n in self._fill if id(n) not in keep]
+        self._trusted: dict[str, np.ndarray] = {}
 
-    def _configure(self) -> None:
-        """Set every node's ``needs_grad`` flag for this graph (nodes may be shared)."""
-        for node in self.nodes:
-            node.needs_grad = self._needs[id(node)]
-        Graph._configured = self
+    def checked_feeds(self, **feeds: Any) -> dict[str, np.ndarray]:
+        """The feeds checked once (real, finite), as read-only copies :meth:`forward` trusts.
 
-    def __repr__(self) -> str:
-        return (
-            f"Graph(objective={self.objective.name!r}, {len(self.nodes)} nodes, "
-            f"inputs={list(self.inputs)}, params={list(self.params)})"
-        )
-
-    def _explain_feeds(self, feeds: dict[str, Any]) -> None:
-        missing = [name for name in self.inputs if name not in feeds]
-        if missing:
-            raise ValueError(
-                f"forward() needs a value for every Input; missing: {', '.join(missing)} "
-                f"(call it as forward({', '.join(f'{m}=...' for m in missing)}))"
-            )
-        unknown = [name for name in feeds if name not in self.inputs]
-        raise ValueError(
-            f"forward() got values for {', '.join(unknown)}, which are not Inputs of this "
-            f"graph; its Inputs are: {', '.join(self.inputs) or 'none'}"
-        )
+        A training loop calls this once per fit and then ``forward(**checked)`` at every
+        step: :meth:`forward` recognises these arrays and does not scan them for NaN and
+        inf again. Nothing can write into them (they are read-only), so the check made here
+        holds for every step. Any other array fed to :meth:`forward` is checked as usual.
+        """
+        if feeds.keys() != self.inputs.keys():
+            self._explain_feeds(feeds)
+        checked = {}
+        for name, value in feeds.items():
+            array = as_array(value, f"the value fed to Input {name!r}").copy()
+            array.flags.writeable = False
+            checked[name] = array
+        self._trusted = dict(checked)
+        return checked
 
     def forward(self, **feeds: Any) -> float | np.ndarray:
-        """Forward pass: set the inputs from ``feeds``, compute every node in topological order.
-
-        Returns the objective's value (a float when it is a scalar). Every node's ``value``
-        is cached and every ``grad`` is reset.
-        """
-        if feeds.keys() != self._input_names:
+        """Forward pass, as the core's (every feed checked, unless from :meth:`checked_feeds`)."""
+        if feeds.keys() != self.inputs.keys():
             self._explain_feeds(feeds)
-        # Every feed is checked, every time: a NaN written into an array fed before is caught.
+        trusted = self._trusted
         for name, node in self.inputs.items():
-            node.value = _as_array(feeds[name], f"the value fed to Input {name!r}")
-        if Graph._configured is not self:
-            self._configure()
-        stamp = self._stamp = next(_passes)
-        for node in self.nodes:
-            node.grad = None
-        for node in self._stamped:
-            node._stamp = stamp
+            value = feeds[name]
+            if value is not trusted.get(name, trusted):  # (trusted itself: no array)
+                value = as_array(value, f"the value fed to Input {name!r}")
+            node.value = value
+        self._start_pass()
         for node in self._computing:
             try:
                 node.forward()
-                if type(node.value) is not np.ndarray:  # keep scalars as 0-d arrays
-                    node.value = np.asarray(node.value, dtype=np.float64)
-            except (ValueError, TypeError) as error:
-                if f"node {node.name!r}" in str(error):
-                    raise
-                shapes = ", ".join(f"{i.name!r} {i.value.shape}" for i in node.inputs)
-                raise ValueError(
-                    f"node {node.name!r} ({node.op}) cannot combine its inputs {shapes}: {error}"
-                ) from None
-        self._forward_done = True
-        self._grads = None
+            except (ValueError, TypeError):
+                self._compute(node)  # computes it again, and raises the error with the shapes
+            if type(node.value) is not np.ndarray:  # numpy turns 0-d results into scalars
+                node.value = np.asarray(node.value, dtype=np.float64)
         value = self.objective.value
         return float(value) if value.ndim == 0 else value
 
     def backward(self, seed: Any = None) -> dict[str, np.ndarray]:
-        """Backward pass: fill every node's ``grad`` with dJ/d(node); return the params' grads.
-
-        Nodes are visited in reverse topological order; each node's ``grad`` already holds
-        the sum of the partials from all its children when it is visited. Calling it again
-        without a new forward pass returns the same gradients (never doubled).
+        """Backward pass over the nodes that lead to a wanted partial; the params' grads.
 
         ``seed`` starts the pass at a non-scalar objective: it is ``dS/d(objective)`` for
         some scalar ``S`` of the objective, and every ``grad`` becomes ``dS/d(node)``. With
         ``seed`` all ones, the grads are those of the sum of the objective's entries: for
         an MLP's outputs over a batch, the per-example deltas of the backprop algorithm.
+        Nodes not needed keep ``grad`` None.
         """
-        if not self._forward_done:
-            raise RuntimeError("backward() needs a forward pass first: call forward(...) before")
-        stale = [n.name for n in self._stamped if n._stamp != self._stamp]
-        if stale:
-            raise RuntimeError(
-                f"backward(): the values of {', '.join(map(repr, stale[:5]))}"
-                f"{' and more' if len(stale) > 5 else ''} were overwritten by another graph's "
-                "forward pass since this graph's forward() (the graphs share these nodes, e.g. "
-                "an MLP's predict() between its loss graph's forward and backward). Call this "
-                "graph's forward(...) again right before backward()"
-            )
+        self._check_backward()
         objective = self.objective
         if seed is None:
-            if self._grads is not None:
-                return self._grads
             if objective.value.size != 1:
                 raise ValueError(
                     f"backward() needs a scalar objective, but {objective.name!r} has shape "
                     f"{objective.value.shape}; reduce it first (e.g. with mean or sum) or "
                     "pass seed=dS/d(objective) of that shape"
                 )
-            start = np.ones(objective.value.shape) if objective.value.ndim else _ONE
+            start = np.ones(objective.value.shape)
         else:
-            start = _as_array(seed, "backward()'s seed")
+            start = as_array(seed, "backward()'s seed")
             if start.shape != objective.value.shape:
                 raise ValueError(
                     f"backward(seed=...) needs a seed of the objective {objective.name!r}'s "
                     f"shape {objective.value.shape}, got shape {start.shape}"
                 )
-        # Start afresh: a node shared with another graph (a Param used by a data graph and by
-        # a penalty graph) may still hold that graph's partials; this graph returns its own.
-        for node in self.nodes:
+        for node in self._rest:
             node.grad = None
-        if Graph._configured is not self:
-            self._configure()
+        for node in self._fill:
+            node.grad = 0.0  # the first partial to arrive is kept (no zeros to fill)
         objective.grad = start
-        for node in self._reverse:
-            if node.grad is None:  # no path from the objective carries a gradient here
-                node.grad = np.zeros_like(node.value)
-            node.backward()
-        for node in self._leaves:
-            if node.grad is None:
-                node.grad = np.zeros_like(node.value)
-        self._grads = {name: p.grad for name, p in self._param_items if self.param_grads}
-        return self._grads
-
-    def values(self) -> dict[str, np.ndarray]:
-        """The cached value of every node, by name, in topological order."""
-        return {node.name: node.value for node in self.nodes}
-
-    def table(self) -> list[dict[str, Any]]:
-        """One row per node in topological order: name, kind, value and partial derivative.
-
-        The rows of the slides' tables of forward values and backward partials.
-        """
-        rows = []
-        for i, node in enumerate(self.nodes):
-            kind = (
-                "training data"
-                if isinstance(node, Input)
-                else "parameter"
-                if isinstance(node, Param)
-                else "constant"
-                if isinstance(node, Constant)
-                else node.op
-            )
-            rows.append(
-                {
-                    "order": i,
-                    "name": node.name,
-                    "kind": kind,
-                    "value": node.value,
-                    "grad": node.grad,
-                }
-            )
-        return rows
+        for step, node in self._steps:
+            step(node)
+        for node in self._fill:
+            if type(node.grad) is not np.ndarray:  # nothing, or a 0-d partial, arrived
+                node.grad = np.full(node.value.shape, node.grad)
+        for node in self._unwanted:
+            node.grad = None
+        return {name: p.grad for name, p in self.params.items()} if self.param_grads else {}

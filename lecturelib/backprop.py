@@ -30,12 +30,13 @@ from typing import Any
 import numpy as np
 
 from lecturelib import autodiff as ad
+from lecturelib.approximation import THETA_NAMES, bishop_data
 from lecturelib.autodiff import Constant, Graph, Input, Node, Param
 from lecturelib.mlp import MLP
 from lecturelib.optim import History
 
 __all__ = [
-    "SLIDE_NAMES",
+    "THETA_NAMES",
     "BackwardStep",
     "ForwardStep",
     "GDFit",
@@ -153,7 +154,7 @@ def forward_trace(graph: Graph, **feeds: Any) -> list[ForwardStep]:
     _check_graph(graph, "forward_trace")
     graph.forward(**feeds)
     return [
-        ForwardStep(i, n.name, _kind(n), [p.name for p in n.inputs], n.value.copy())
+        ForwardStep(i, n.name, ad.kind(n), [p.name for p in n.inputs], n.value.copy())
         for i, n in enumerate(graph.nodes)
     ]
 
@@ -182,7 +183,7 @@ def backward_trace(graph: Graph) -> list[BackwardStep]:
         parents = list(dict.fromkeys(node.inputs))
         before = [p.grad for p in parents]
         for p in parents:
-            p.grad = None
+            p.grad = np.zeros_like(p.value)  # collects this node's share alone
         node.backward()
         for p, old in zip(parents, before, strict=True):
             share = p.grad
@@ -304,7 +305,7 @@ def local_derivatives(graph: Graph) -> dict[tuple[Node, Node], float]:
     for node in _computing(graph):
         parents = list(dict.fromkeys(node.inputs))
         for p in parents:
-            p.grad = None
+            p.grad = np.zeros_like(p.value)
         node.grad = np.ones_like(node.value)
         node.backward()
         for p in parents:
@@ -435,7 +436,7 @@ def time_methods(
 # The slides' 10-parameter network
 # --------------------------------------------------------------------------------------
 #: The slides' order of the parameters of ``f(x) = w0 + sum_k w_k tanh(v_k x + b_k)``.
-SLIDE_NAMES = ("b1", "b2", "b3", "v1", "v2", "v3", "w0", "w1", "w2", "w3")
+
 # MLP([1, 3, 1]).theta is (W1 = v1..v3, b1 = b1..b3, W2 = w1..w3, b2 = w0).
 _FROM_MLP = np.array([3, 4, 5, 0, 1, 2, 9, 6, 7, 8])
 _TO_MLP = np.argsort(_FROM_MLP)
@@ -491,9 +492,7 @@ def unit_contributions(net: MLP, x: Any) -> np.ndarray:
 
 def slides_data(n: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Bishop's Fig. 5.3 data for ``x^2``: ``n`` points evenly spaced on ``[-1, 1]``."""
-    n = _whole(n, "n", low=2)
-    x = np.linspace(-1.0, 1.0, n)
-    return x, x**2
+    return bishop_data("square", _whole(n, "n", low=2))
 
 
 @dataclass
@@ -541,16 +540,6 @@ def fit_by_gradient_descent(
 def _check_graph(graph: Any, who: str) -> None:
     if not isinstance(graph, Graph):
         raise TypeError(f"{who} needs a Graph, got {type(graph).__name__}")
-
-
-def _kind(node: Node) -> str:
-    if isinstance(node, Input):
-        return "training data"
-    if isinstance(node, Param):
-        return "parameter"
-    if isinstance(node, Constant):
-        return "constant"
-    return node.op
 
 
 def _whole(value: Any, what: str, low: int) -> int:

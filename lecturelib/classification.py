@@ -41,7 +41,7 @@ __all__ = [
     "MAX_STEPS",
     "WEIGHT_DECAY",
     "ClassifierFit",
-    "ExplorerState",
+    "ClassifierState",
     "accuracy",
     "class_grid",
     "compose_by_hand",
@@ -114,8 +114,7 @@ def softmax(scores: Any) -> np.ndarray:
         raise ValueError("softmax needs a vector of scores (one per class), got a single number")
     if not np.all(np.isfinite(s)):
         raise ValueError("softmax needs finite scores")
-    e = np.exp(s - s.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    return ad.softmax_of(s)
 
 
 def formal_definition(net: MLP) -> list[list[str]]:
@@ -150,8 +149,7 @@ def _sigma(name: str, z: np.ndarray) -> np.ndarray:
     if name == "tanh":
         return np.tanh(z)
     if name in ("sigmoid", "logistic"):
-        e = np.exp(-np.abs(z))
-        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        return ad.logistic(z)
     if name == "relu":
         return np.maximum(z, 0.0)
     return z
@@ -324,7 +322,7 @@ def scores_along(net: MLP, x1: np.ndarray, x2: float = 0.0) -> np.ndarray:
 # The explorer: width, depth and activation
 # ------------------------------------------------------------------------------------
 @dataclass
-class ExplorerState:
+class ClassifierState:
     """What the classification explorer shows for one setting."""
 
     width: int
@@ -351,14 +349,14 @@ def _explorer_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=128)
-def _explorer_fit(width: int, depth: int, activation: str) -> ExplorerState:
+def _explorer_fit(width: int, depth: int, activation: str) -> ClassifierState:
     X, y, X_test, y_test = _explorer_data()
     sizes = [2, *([width] * depth), 3]
     fit = fit_classifier(sizes, X, y, X_test, y_test, activation=activation)
     axis, classes, confidence = class_grid(fit.net)
     for array in (axis, classes, confidence, fit.log_likelihood):
         array.flags.writeable = False  # shared by the cache: nobody may change it
-    return ExplorerState(
+    return ClassifierState(
         width,
         depth,
         activation,
@@ -376,7 +374,7 @@ def _explorer_fit(width: int, depth: int, activation: str) -> ExplorerState:
     )
 
 
-def explorer_state(width: int = 8, depth: int = 1, activation: str = "tanh") -> ExplorerState:
+def explorer_state(width: int = 8, depth: int = 1, activation: str = "tanh") -> ClassifierState:
     """The pure update of notebook 07's explorer: train ``[2, width x depth, 3]``, evaluate.
 
     Depth 0 is multinomial logistic regression (the width is then ignored). Training is

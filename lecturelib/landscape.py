@@ -43,8 +43,8 @@ __all__ = [
     "LANDSCAPES",
     "OPTIMIZER_CHOICES",
     "SGD_NOISE",
-    "ExplorerState",
     "Landscape",
+    "LandscapeState",
     "LossSlice",
     "SeedStudy",
     "Trajectory",
@@ -617,7 +617,7 @@ def _status(
 
 
 @dataclass
-class ExplorerState:
+class LandscapeState:
     """What the landscape explorer shows for one position of its controls."""
 
     landscape: str
@@ -631,7 +631,7 @@ def explore(
     log10_lr: float = -1.3,
     clip: float = 0.0,
     steps: int = 100,
-) -> ExplorerState:
+) -> LandscapeState:
     """The explorer's pure update: run the optimiser from the landscape's start.
 
     ``log10_lr`` is the step size's exponent (``lr = 10 ** log10_lr``); ``clip = 0`` means no
@@ -641,4 +641,4 @@ def explore(
     trajectory = run_optimizer(
         landscape, optimizer, lr, steps=int(steps), clip=clip if clip > 0 else None
     )
-    return ExplorerState(landscape, trajectory, landscape_grid(landscape))
+    return LandscapeState(landscape, trajectory, landscape_grid(landscape))

@@ -28,14 +28,7 @@ import numpy as np
 
 from lecturelib import autodiff as ad
 from lecturelib.autodiff import Graph, Input, Node, Param
-from lecturelib.optim import (
-    OPTIMIZERS,
-    History,
-    levenberg_marquardt,
-    share_one_buffer,
-    train,
-    unshare_buffer,
-)
+from lecturelib.optim import OPTIMIZERS, AffineJacobian, History, fit_least_squares, train
 
 __all__ = ["ACTIVATIONS", "MLP", "Standardization"]
 
@@ -210,7 +203,7 @@ class MLP:
         # Predictions, and (seeded) the per-example deltas the Jacobian is built from.
         self._predict_graph = Graph(self._output, data_grads=False, param_grads=False)
         self._loss_graphs: dict[str, Graph] = {}
-        self._jacobian_plan: tuple[np.ndarray, list[Any]] | None = None
+        self._jacobian = AffineJacobian(self._predict_graph, self._affines)
 
     # --------------------------------------------------------------------------------
     # Parameters
@@ -270,8 +263,8 @@ class MLP:
             W = self._params[f"W{j}"]
             b = self._params[f"b{j}"]
             # Drawn here, so finite and of the right shape: set without the checks.
-            W._value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=W.value.shape)
-            b._value = rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=b.value.shape)
+            W.assign(rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=W.value.shape))
+            b.assign(rng.normal(0.0, 1.0 / np.sqrt(fan_in), size=b.value.shape))
         # What was drawn: fit() reads an untouched draw as a start for standardised data.
         self._drawn = self.theta
 
@@ -282,7 +275,7 @@ class MLP:
     # Forward computations
     # --------------------------------------------------------------------------------
     def _check_X(self, X: Any) -> np.ndarray:
-        X = ad._as_array(X, "X")
+        X = ad.as_array(X, "X")
         d = self.sizes[0]
         if X.ndim == 1 and d == 1:
             X = X[:, None]
@@ -304,8 +297,7 @@ class MLP:
         """Class probabilities ``Softmax(f_1(x), ..., f_k(x))`` for each row, shape ``(n, k)``."""
         scores = self.predict(X)
         scores = scores[:, None] if scores.ndim == 1 else scores
-        e = np.exp(scores - scores.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+        return ad.softmax_of(scores, axis=1)
 
     def classify(self, X: Any) -> np.ndarray:
         """The most probable class of each row (the largest score)."""
@@ -324,62 +316,12 @@ class MLP:
         One backward pass of ``sum_i f(x_i)`` per output: since examples do not interact,
         the partial at each affine node ``a_j`` is, row by row, the per-example delta of the
         backprop algorithm, and ``df(x_i)/dW_j = delta_j(x_i) z_{j-1}(x_i)^T`` where
-        ``z_{j-1}`` is the layer's input (``df(x_i)/db_j = delta_j(x_i)``).
+        ``z_{j-1}`` is the layer's input (``df(x_i)/db_j = delta_j(x_i)``); see
+        :class:`lecturelib.optim.AffineJacobian`.
         """
         X = self._check_X(X)
         self._predict_graph.forward(X=X)
-        return self._jacobian_at_last_forward(self._output_seeds(X.shape[0])).copy()
-
-    def _output_seeds(self, n: int) -> list[np.ndarray]:
-        """One backward seed per output ``c``: ones in column ``c``, zeros elsewhere."""
-        k = self.sizes[-1]
-        seeds = [np.zeros((n, k)) for _ in range(k)]
-        for c, seed in enumerate(seeds):
-            seed[:, c] = 1.0
-        return seeds
-
-    def _jacobian_at_last_forward(self, seeds: list[np.ndarray]) -> np.ndarray:
-        """The Jacobian at the prediction graph's last forward pass, one backward per seed."""
-        graph = self._predict_graph
-        if len(seeds) == 1:
-            graph.backward(seeds[0])
-            return self._jacobian_rows()
-        n = seeds[0].shape[0]
-        out = np.empty((n, len(seeds), self.n_params))
-        for c, seed in enumerate(seeds):
-            graph.backward(seed)
-            out[:, c, :] = self._jacobian_rows()
-        return out
-
-    def _jacobian_rows(self) -> np.ndarray:
-        """Assemble ``df(x_i)/dtheta`` from the deltas left by the last backward pass.
-
-        Written into a buffer that is reused while the number of examples stays the same
-        (copy the result to keep it).
-        """
-        n = self._affines[0].grad.shape[0]
-        if self._jacobian_plan is None or self._jacobian_plan[0].shape[0] != n:
-            J = np.empty((n, self.n_params))
-            blocks, start = [], 0
-            for a in self._affines:
-                m, p = a.inputs[1].value.shape
-                # A view into J; 2-D when one side is a single unit (faster products).
-                W_block = J[:, start : start + m * p]
-                if m > 1 and p > 1:
-                    W_block = W_block.reshape(n, m, p)
-                b_block = J[:, start + m * p : start + m * p + m]
-                blocks.append((a, a.inputs[0], W_block, b_block, m > 1 and p > 1))
-                start += m * p + m
-            self._jacobian_plan = (J, blocks)
-        J, blocks = self._jacobian_plan
-        for a, z, W_block, b_block, outer in blocks:
-            delta = a.grad  # (n, m): the per-example deltas
-            if outer:  # row i: the outer product delta_i z_i^T, flattened row-major like W
-                np.multiply(delta[:, :, None], z.value[:, None, :], out=W_block)
-            else:  # one unit in or out: the outer product is a broadcast product
-                np.multiply(delta, z.value, out=W_block)
-            b_block[...] = delta
-        return J
+        return self._jacobian.at_last_forward(X.shape[0]).copy()
 
     # --------------------------------------------------------------------------------
     # Loss and training
@@ -404,7 +346,7 @@ class MLP:
         return self._loss_graphs[loss]
 
     def _check_y(self, y: Any, n: int, loss: str) -> np.ndarray:
-        y = ad._as_array(y, "y")
+        y = ad.as_array(y, "y")
         k = self.sizes[-1]
         if loss == "mse":
             given = y.shape
@@ -628,22 +570,6 @@ class MLP:
         self, feeds: dict[str, np.ndarray], steps: int, tol: float | None, progress: bool | None
     ) -> History:
         """Levenberg-Marquardt on the residuals ``f(x_i) - y_i``, Jacobian by backprop."""
-        X, y = feeds["X"], feeds["y"]
-        graph = self._predict_graph
-        seeds = self._output_seeds(X.shape[0])
-        params = list(self._params.values())
-        buffer = share_one_buffer(params)  # in the order of theta
-
-        def residuals(theta: np.ndarray) -> np.ndarray:
-            buffer[:] = theta
-            return (graph.forward(X=X) - y).ravel()
-
-        def jacobian() -> np.ndarray:
-            return self._jacobian_at_last_forward(seeds).reshape(-1, buffer.size)
-
-        theta, history = levenberg_marquardt(
-            residuals, jacobian, buffer.copy(), steps=steps, tol=tol, progress=progress
+        return fit_least_squares(
+            self._jacobian, feeds["X"], feeds["y"], steps=steps, tol=tol, progress=progress
         )
-        buffer[:] = theta
-        unshare_buffer(params)
-        return history

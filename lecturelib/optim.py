@@ -31,17 +31,19 @@ from typing import Any
 
 import numpy as np
 
-from lecturelib.autodiff import Graph, Param
+from lecturelib.autodiff import Graph, Node, Param
 from lecturelib.progress import DelayedBar
 
 __all__ = [
     "OPTIMIZERS",
     "Adam",
+    "AffineJacobian",
     "GradientDescent",
     "History",
     "Momentum",
     "Optimizer",
     "clip_by_norm",
+    "fit_least_squares",
     "levenberg_marquardt",
     "make_optimizer",
     "train",
@@ -98,7 +100,7 @@ class Optimizer:
             norm = float(np.sqrt(np.sum([np.sum(g * g) for g in grads])))
         self.t += 1
         for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
-            p._value = p._value - self._direction(i, g)  # trusted: finite checked by train()
+            p.assign(p.value - self._direction(i, g))  # unchecked: train() stops on non-finite
         return norm
 
     def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:  # pragma: no cover
@@ -313,7 +315,8 @@ def train(
         raise ValueError(f"train: steps must be a whole number >= 0, got {steps!r}")
     if tol is not None and (isinstance(tol, bool) or not isinstance(tol, (int, float))):
         raise ValueError(f"train: tol must be a number or None, got {tol!r}")
-    feeds = dict(data)
+    # Full batch: the data are checked once here, not at every step (read-only copies).
+    feeds = graph.checked_feeds(**data) if batch_size is None else dict(data)
     if optimizer == "lbfgs":
         if batch_size is not None:
             raise ValueError("train: L-BFGS works on the full batch; leave batch_size=None")
@@ -399,7 +402,7 @@ def share_one_buffer(params: Sequence[Param]) -> np.ndarray:
     buffer = np.concatenate([p.value.ravel() for p in params])
     start = 0
     for p in params:
-        p._value = buffer[start : start + p.value.size].reshape(p.value.shape)
+        p.assign(buffer[start : start + p.value.size].reshape(p.value.shape))
         start += p.value.size
     return buffer
 
@@ -407,7 +410,7 @@ def share_one_buffer(params: Sequence[Param]) -> np.ndarray:
 def unshare_buffer(params: Sequence[Param]) -> None:
     """Give each parameter its own array again (after :func:`share_one_buffer`)."""
     for p in params:
-        p._value = p._value.copy()
+        p.assign(p.value.copy())
 
 
 def _train_lbfgs(
@@ -603,3 +606,114 @@ def levenberg_marquardt(
             if callback is not None and callback(t, cost / m) is True:
                 break
     return theta, history
+
+
+# --------------------------------------------------------------------------------------
+# The Jacobian of a network of affine layers, and Levenberg-Marquardt on it
+# --------------------------------------------------------------------------------------
+class AffineJacobian:
+    """``d f(x_i) / d theta`` of a prediction graph made of affine layers, by backprop.
+
+    ``graph`` is built with ``param_grads=False`` (its objective is the outputs ``f``, shape
+    ``(n, k)``); ``affines`` are its affine nodes ``a_j = affine(z_{j-1}, W_j, b_j)`` in the
+    order of ``theta`` (``W1, b1, W2, ...``). One seeded backward pass per output leaves at
+    each ``a_j`` the per-example deltas of the backprop algorithm, and row ``i`` of the
+    Jacobian is ``df(x_i)/dW_j = delta_j(x_i) z_{j-1}(x_i)^T``, ``df(x_i)/db_j = delta_j(x_i)``
+    (slide "The backpropagation algorithm").
+    """
+
+    def __init__(self, graph: Graph, affines: Sequence[Node]) -> None:
+        self.graph = graph
+        self.affines = list(affines)
+        self.n_params = int(
+            np.sum([a.inputs[1].value.size + a.inputs[2].value.size for a in affines])
+        )
+        self._seeds: list[np.ndarray] = []
+        self._plan: tuple[np.ndarray, list[Any]] | None = None
+
+    def seeds(self, n: int) -> list[np.ndarray]:
+        """One backward seed per output ``c``: ones in column ``c``, zeros elsewhere."""
+        k = self.graph.objective.value.shape[-1]
+        if not self._seeds or self._seeds[0].shape != (n, k):
+            self._seeds = [np.zeros((n, k)) for _ in range(k)]
+            for c, seed in enumerate(self._seeds):
+                seed[:, c] = 1.0
+        return self._seeds
+
+    def at_last_forward(self, n: int) -> np.ndarray:
+        """The Jacobian at the graph's last forward pass (of ``n`` examples).
+
+        Shape ``(n, n_params)`` for one output, ``(n, k, n_params)`` for ``k``. Written into a
+        buffer that is reused while ``n`` stays the same (copy the result to keep it).
+        """
+        seeds = self.seeds(n)
+        if len(seeds) == 1:
+            self.graph.backward(seeds[0])
+            return self._rows()
+        out = np.empty((n, len(seeds), self.n_params))
+        for c, seed in enumerate(seeds):
+            self.graph.backward(seed)
+            out[:, c, :] = self._rows()
+        return out
+
+    def _rows(self) -> np.ndarray:
+        """Assemble ``df(x_i)/dtheta`` from the deltas left by the last backward pass."""
+        n = self.affines[0].grad.shape[0]
+        if self._plan is None or self._plan[0].shape[0] != n:
+            J = np.empty((n, self.n_params))
+            blocks, start = [], 0
+            for a in self.affines:
+                m, p = a.inputs[1].value.shape
+                # A view into J; 2-D when one side is a single unit (faster products).
+                W_block = J[:, start : start + m * p]
+                if m > 1 and p > 1:
+                    W_block = W_block.reshape(n, m, p)
+                b_block = J[:, start + m * p : start + m * p + m]
+                blocks.append((a, a.inputs[0], W_block, b_block, m > 1 and p > 1))
+                start += m * p + m
+            self._plan = (J, blocks)
+        J, blocks = self._plan
+        for a, z, W_block, b_block, outer in blocks:
+            delta = a.grad  # (n, m): the per-example deltas
+            if outer:  # row i: the outer product delta_i z_i^T, flattened row-major like W
+                np.multiply(delta[:, :, None], z.value[:, None, :], out=W_block)
+            else:  # one unit in or out: the outer product is a broadcast product
+                np.multiply(delta, z.value, out=W_block)
+            b_block[...] = delta
+        return J
+
+
+def fit_least_squares(
+    jacobian: AffineJacobian,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    steps: int = 200,
+    tol: float | None = None,
+    progress: bool | None = None,
+) -> History:
+    """Levenberg-Marquardt on the residuals ``f(x_i) - y_i`` of a prediction graph.
+
+    The graph's only Input is ``X``; ``y`` has the shape of its outputs. The data are
+    checked once (:meth:`~lecturelib.autodiff.Graph.checked_feeds`), not at every step. The
+    parameters end at the best ``theta`` found.
+    """
+    graph = jacobian.graph
+    X = graph.checked_feeds(X=X)["X"]
+    params = [p for a in jacobian.affines for p in a.inputs[1:]]
+    buffer = share_one_buffer(params)  # in the order of theta
+    n = X.shape[0]
+
+    def residuals(theta: np.ndarray) -> np.ndarray:
+        buffer[:] = theta
+        return (graph.forward(X=X) - y).ravel()
+
+    def jacobian_now() -> np.ndarray:
+        return jacobian.at_last_forward(n).reshape(-1, buffer.size)
+
+    theta, history = levenberg_marquardt(
+        residuals, jacobian_now, buffer.copy(), steps=steps, tol=tol, progress=progress
+    )
+    buffer[:] = theta
+    unshare_buffer(params)
+    return history

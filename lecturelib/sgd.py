@@ -32,6 +32,7 @@ warning.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from numbers import Integral, Real
@@ -39,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from lecturelib.optim import DIVERGED
 from lecturelib.progress import progress_bar
 from lecturelib.regression import regression_graph, slide_partials
 
@@ -67,8 +69,10 @@ __all__ = [
     "two_children",
 ]
 
-#: A run counts as diverged once a parameter exceeds this in size (long before overflow).
-DIVERGED = 1e50
+#: A run counts as diverged once a parameter exceeds this in size (long before overflow):
+#: 1e50, the square root of :data:`lecturelib.optim.DIVERGED`, the loss that counts as
+#: diverged (the squared loss grows as a parameter's square).
+PARAMETER_LIMIT = math.sqrt(DIVERGED)
 
 #: The step-size explorer calls a run "close" when every parameter is within this of
 #: the least-squares solution.
@@ -397,7 +401,7 @@ def sgd(
                 model.run(xi, yi)
                 grad_w, grad_b = model.w.grad, float(model.b.grad)
             w_new, b_new = w - eta * grad_w, b - eta * grad_b
-            if not (np.all(np.abs(w_new) < DIVERGED) and abs(b_new) < DIVERGED):
+            if not (np.all(np.abs(w_new) < PARAMETER_LIMIT) and abs(b_new) < PARAMETER_LIMIT):
                 diverged_at = t + 1
                 break
             w, b = w_new, b_new
@@ -534,7 +538,7 @@ def step_size_state(
     Runs ``steps`` steps of SGD (slides' formulas, ~10 ms) from ``w = 0, b = 0`` at
     ``eta = 10 ** log10_lr`` and classifies the outcome:
 
-    - diverges: a parameter passed :data:`DIVERGED` (the run stopped), or the loss over the
+    - diverges: a parameter passed :data:`PARAMETER_LIMIT` (the run stopped), or the loss over the
       run's second half averages more than where it started (it grows without bound, only
       more slowly; from about ``eta = 0.57`` on notebook 09's data);
     - close to least squares: every parameter ends within :data:`CLOSE` of the solution;

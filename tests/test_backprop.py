@@ -9,7 +9,7 @@ import pytest
 
 from lecturelib.autodiff import Graph, Param
 from lecturelib.backprop import (
-    SLIDE_NAMES,
+    THETA_NAMES,
     backward_trace,
     children_of,
     count_operations,
@@ -153,7 +153,7 @@ def test_slide_theta_maps_onto_the_mlp() -> None:
     x = np.array([-0.5, 0.25])
     f = 7 + sum((8 + k) * np.tanh((4 + k) * x + (1 + k)) for k in range(3))
     np.testing.assert_allclose(net.predict(x), f, rtol=1e-14)
-    assert len(SLIDE_NAMES) == 10
+    assert len(THETA_NAMES) == 10
     with pytest.raises(ValueError, match="theta needs 10 numbers"):
         to_mlp_order(np.zeros(9))
     with pytest.raises(TypeError, match=r"MLP\(\[1, 3, 1\]\)"):

@@ -512,3 +512,121 @@ def test_the_gradient_of_a_zeroth_power_is_zero_even_at_zero() -> None:
     graph = Graph(ad.sum(x**0))
     assert graph.forward() == 3.0
     np.testing.assert_array_equal(graph.backward()["x"], [0.0, 0.0, 0.0])
+
+
+# --------------------------------------------------------------------------------------
+# The core's node API, the fast path's contracts
+# --------------------------------------------------------------------------------------
+def test_a_node_class_needs_only_forward_and_backward() -> None:
+    """A student's op on the core: the same gradients in the core and the fast graph."""
+    from lecturelib import engine
+
+    class Cube(engine.Node):
+        def forward(self) -> None:
+            self.value = self.inputs[0].value ** 3
+
+        def backward(self) -> None:
+            a = self.inputs[0]
+            a.grad += self.grad * 3.0 * a.value**2
+
+    for graph_class in (engine.Graph, Graph):
+        x = engine.Param("x", np.array([1.0, -2.0]))
+        shared = Cube(x, name="c")
+        graph = graph_class(ad.sum(shared * shared + shared))  # a node with two children
+        assert graph.forward() == pytest.approx(1 + 64 + 1 - 8)
+        np.testing.assert_allclose(graph.backward()["x"], 6 * x.value**5 + 3 * x.value**2)
+        assert check_gradients(graph, {}) < 1e-8
+        assert shared.op == "cube" and graph.table()[1]["kind"] == "cube"
+
+
+def test_a_node_without_backward_says_so() -> None:
+    from lecturelib import engine
+
+    class Half(engine.Node):
+        def forward(self) -> None:
+            self.value = self.inputs[0].value / 2
+
+    graph = engine.Graph(ad.sum(Half(Param("p", np.ones(2)))))
+    graph.forward()
+    with pytest.raises(NotImplementedError, match="Half needs a backward"):
+        graph.backward()
+
+
+def test_checked_feeds_are_read_only_and_trusted_other_arrays_checked() -> None:
+    """Data checked once per fit: read-only copies, so no NaN can be written in later."""
+    x = Input("x")
+    graph = Graph(ad.sum(x * Param("w", np.ones(3))))
+    data = np.array([1.0, 2.0, 3.0])
+    checked = graph.checked_feeds(x=data)
+    assert checked["x"] is not data and not checked["x"].flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        checked["x"][1] = np.nan
+    data[1] = np.nan  # the caller's array: not the checked copy
+    assert graph.forward(**checked) == 6.0
+    with pytest.raises(ValueError, match=r"Input 'x' contains NaN"):
+        graph.forward(x=data)  # any other array is checked at every forward pass
+    with pytest.raises(ValueError, match=r"Input 'x' contains NaN"):
+        graph.checked_feeds(x=data)
+    with pytest.raises(ValueError, match="missing: x"):
+        graph.checked_feeds()
+
+
+def test_param_assign_takes_the_array_itself() -> None:
+    """For optimisers: one buffer whose slices are the parameters' values."""
+    w = Param("w", np.zeros(2))
+    buffer = np.array([1.0, 2.0, 3.0])
+    w.assign(buffer[:2])
+    buffer[0] = 10.0
+    np.testing.assert_array_equal(w.value, [10.0, 2.0])
+
+
+def test_the_fast_graph_skips_partials_but_computes_the_same_numbers() -> None:
+    """data_grads=False / param_grads=False leave those grads None; the rest is bit-equal."""
+    from lecturelib import engine
+
+    rng = np.random.default_rng(3)
+    X, y = Input("X"), Input("y")
+    W, b = Param("W", rng.normal(size=(2, 3))), Param("b", rng.normal(size=3))
+    h = ad.tanh(X @ W + b, name="h")
+    J = ad.mean((y - ad.sum(h, axis=1)) ** 2)
+    feeds = {"X": rng.normal(size=(5, 2)), "y": rng.normal(size=5)}
+    core = engine.Graph(J)
+    core.forward(**feeds)
+    expected = {k: g.copy() for k, g in core.backward().items()}
+    deltas = h.grad.copy()
+    for data_grads, param_grads in ((True, True), (False, True), (True, False), (False, False)):
+        fast = Graph(J, data_grads=data_grads, param_grads=param_grads)
+        fast.forward(**feeds)
+        grads = fast.backward()
+        np.testing.assert_array_equal(h.grad, deltas)
+        assert (X.grad is not None) == data_grads and (y.grad is not None) == data_grads
+        assert (W.grad is not None) == param_grads
+        if param_grads:
+            for name in expected:
+                np.testing.assert_array_equal(grads[name], expected[name])
+        else:
+            assert grads == {}
+
+
+def test_every_op_gives_the_core_s_gradients_bit_for_bit_in_the_fast_graph() -> None:
+    """The fast path's own backward rules use the core's arithmetic: identical grads."""
+    from lecturelib import engine
+
+    rng = np.random.default_rng(11)
+    X, y = Input("X"), Input("y")
+    W = Param("W", rng.normal(size=(3, 4)))
+    b, v = Param("b", rng.normal(size=4)), Param("v", rng.normal(size=4))
+    h = ad.sigmoid(X @ W + b) * ad.tanh(X @ W - 0.5) / (2.0 + ad.exp(-((X @ W) ** 2)))
+    out = ad.relu(h) @ v + ad.mean(h**3, axis=1) - ad.sum(h * h, axis=1) / 7.0
+    J = ad.mean((y - out) ** 2) + ad.sum(ad.log(1.0 + W * W)) + ad.mean(ad.square(v) ** 0)
+    feeds = {"X": rng.normal(size=(6, 3)), "y": rng.normal(size=6)}
+    core = engine.Graph(J)
+    core.forward(**feeds)
+    core.backward()
+    expected = [n.grad.copy() for n in core.nodes]
+    fast = Graph(J)
+    fast.forward(**feeds)
+    fast.backward()
+    for node, grad in zip(fast.nodes, expected, strict=True):
+        assert type(node.grad) is np.ndarray and node.grad.shape == node.value.shape, node
+        np.testing.assert_array_equal(node.grad, grad, err_msg=node.name)

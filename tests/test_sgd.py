@@ -122,7 +122,7 @@ def test_sgd_divergence_stops_quietly(data) -> None:
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
         run = S.sgd(data.X, data.y, lr=5.0, steps=2000)
     assert run.diverged and run.diverged_at < 2000
-    assert np.all(np.isfinite(run.W)) and np.all(np.abs(run.W) < S.DIVERGED)
+    assert np.all(np.isfinite(run.W)) and np.all(np.abs(run.W) < S.PARAMETER_LIMIT)
 
 
 def test_sgd_bad_arguments(data) -> None:

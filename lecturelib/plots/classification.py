@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator
 
-from lecturelib.classification import ExplorerState
+from lecturelib.classification import ClassifierState
 from lecturelib.plots import COLORS
 
 __all__ = [
@@ -182,7 +182,7 @@ def plot_runs(
 class ClassifierExplorerPlot:
     """The explorer's figure: decision regions (left), log-likelihood during training (right)."""
 
-    def __init__(self, axes: Sequence[Axes], state: ExplorerState) -> None:
+    def __init__(self, axes: Sequence[Axes], state: ClassifierState) -> None:
         self.regions = RegionPlot(
             axes[0], state.axis, state.classes, state.confidence, state.X, state.y
         )
@@ -200,7 +200,7 @@ class ClassifierExplorerPlot:
         axes[1].set_title("Log-likelihood while training")
         self.update(state)
 
-    def update(self, state: ExplorerState) -> None:
+    def update(self, state: ClassifierState) -> None:
         """Redraw for a new setting (in place)."""
         hidden = (
             "no hidden layer"

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 
 from lecturelib.landscape import (
     LANDSCAPES,
-    ExplorerState,
+    LandscapeState,
     LossSlice,
     SeedStudy,
     Trajectory,
@@ -142,7 +142,7 @@ class TrajectoryPlot:
     and its end point are moved with ``set_data``.
     """
 
-    def __init__(self, ax: Axes, state: ExplorerState) -> None:
+    def __init__(self, ax: Axes, state: LandscapeState) -> None:
         self.ax = ax
         self.landscape: str | None = None
         self.contours = None
@@ -153,7 +153,7 @@ class TrajectoryPlot:
         (self.end,) = ax.plot([], [], "o", color=COLORS["vermillion"], markersize=7)
         self.update(state)
 
-    def update(self, state: ExplorerState) -> None:
+    def update(self, state: LandscapeState) -> None:
         """Show a new state (redraw contours only if the landscape changed)."""
         if state.landscape != self.landscape:
             if self.contours is not None:

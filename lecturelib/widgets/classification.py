@@ -9,7 +9,7 @@ from lecturelib.classification import (
     EXPLORER_DEPTHS,
     EXPLORER_WIDTHS,
     MAX_STEPS,
-    ExplorerState,
+    ClassifierState,
     explorer_state,
 )
 from lecturelib.plots import new_figure
@@ -20,7 +20,7 @@ from lecturelib.widgets import Explorer
 __all__ = ["classifier_explorer", "describe_classifier"]
 
 
-def describe_classifier(state: ExplorerState) -> str:
+def describe_classifier(state: ClassifierState) -> str:
     """The explorer's readout: architecture, size, how training ended, fit and accuracies."""
     if state.depth == 0:
         arch = "no hidden layer: multinomial logistic regression (linear scores)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from lecturelib.landscape import LANDSCAPES, OPTIMIZER_CHOICES, ExplorerState, explore
+from lecturelib.landscape import LANDSCAPES, OPTIMIZER_CHOICES, LandscapeState, explore
 from lecturelib.plots import new_figure
 from lecturelib.plots.landscape import TrajectoryPlot
 from lecturelib.tables import fmt
@@ -14,7 +14,7 @@ from lecturelib.widgets import Explorer, slider
 __all__ = ["describe_landscape", "landscape_explorer"]
 
 
-def describe_landscape(state: ExplorerState) -> str:
+def describe_landscape(state: LandscapeState) -> str:
     """The explorer's readout: settings, where the run ended, and how."""
     tr = state.trajectory
     clip = "off" if tr.clip is None else fmt(tr.clip, 3)

@@ -7,8 +7,8 @@ import pytest
 
 from lecturelib import autodiff as ad
 from lecturelib.autodiff import Graph
-from lecturelib.graphdraw import draw_graph, graph_layout, node_kind, node_label
 from lecturelib.mlp import MLP
+from lecturelib.plots.graph import draw_graph, graph_layout, node_kind, node_label
 from lecturelib.regression import regression_graph
 
 
@@ -34,9 +34,9 @@ def test_node_kinds_follow_the_slides() -> None:
     model = _ridge()
     g = model.graph
     kinds = {n.name: node_kind(n, g) for n in g.nodes}
-    assert kinds["x"] == kinds["y"] == "input"
-    assert kinds["w"] == kinds["b"] == "param"
-    assert kinds["J"] == "objective" and kinds["r"] == "op"
+    assert kinds["x"] == kinds["y"] == "training data"
+    assert kinds["w"] == kinds["b"] == "parameter"
+    assert kinds["J"] == "objective" and kinds["r"] == "operation"
 
 
 def test_labels_carry_value_partial_and_order() -> None:

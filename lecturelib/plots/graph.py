@@ -22,31 +22,28 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
-from lecturelib.autodiff import Constant, Graph, Input, Node, Param
+from lecturelib.autodiff import Constant, Graph, Node, kind
 from lecturelib.plots import COLORS, new_figure
 from lecturelib.tables import fmt
 
 __all__ = ["GraphLayout", "draw_graph", "graph_layout", "node_kind", "node_label"]
 
-#: Fill colour and legend text by kind of node.
+#: Fill colour by kind of node (the legend shows the kind).
 KINDS = {
-    "input": ("#cfe8f7", "training data"),
-    "param": ("#fbe3b5", "parameter"),
-    "const": ("#eeeeee", "constant"),
-    "op": ("#ffffff", "operation"),
-    "objective": ("#c9eee0", "objective"),
+    "training data": "#cfe8f7",
+    "parameter": "#fbe3b5",
+    "constant": "#eeeeee",
+    "operation": "#ffffff",
+    "objective": "#c9eee0",
 }
 
 
 def node_kind(node: Node, graph: Graph) -> str:
-    """``"input"``, ``"param"``, ``"const"``, ``"objective"`` or ``"op"``."""
-    if isinstance(node, Input):
-        return "input"
-    if isinstance(node, Param):
-        return "param"
-    if isinstance(node, Constant):
-        return "const"
-    return "objective" if node is graph.objective else "op"
+    """The kind of node in the slides' words (:func:`lecturelib.engine.kind`), with the
+    graph's objective and the other operations told apart."""
+    if node is graph.objective:
+        return "objective"
+    return kind(node) if not node.inputs else "operation"
 
 
 def node_label(
@@ -205,7 +202,7 @@ def draw_graph(
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
     boxes = {}
     for node, (x, y) in pos.items():
-        kind = node_kind(node, graph)
+        what = node_kind(node, graph)
         text = node_label(
             node,
             show_values=show_values,
@@ -224,8 +221,10 @@ def draw_graph(
             fontsize=8.5,
             zorder=3,
             bbox={
-                "boxstyle": "round,pad=0.35" if kind in ("op", "objective") else "square,pad=0.35",
-                "facecolor": KINDS[kind][0],
+                "boxstyle": "round,pad=0.35"
+                if what in ("operation", "objective")
+                else "square,pad=0.35",
+                "facecolor": KINDS[what],
                 "edgecolor": edge,
                 "linewidth": 2.0 if node.name in highlight else 0.8,
             },
@@ -256,9 +255,9 @@ def draw_graph(
             marker="s",
             linestyle="",
             markersize=9,
-            markerfacecolor=KINDS[k][0],
+            markerfacecolor=KINDS[k],
             markeredgecolor=COLORS["black"],
-            label=KINDS[k][1],
+            label=k,
         )
         for k in KINDS
         if k in kinds_present
