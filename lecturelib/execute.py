@@ -48,6 +48,8 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     elapsed = time.perf_counter() - start
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = _joined_streams(cell.outputs)
         # Widget model ids are random and no widget state is stored, so they point nowhere
         # once the kernel is gone: replace them by stable ones, so re-running changes nothing.
         for number, output in enumerate(cell.get("outputs", [])):
@@ -59,6 +61,24 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return elapsed
+
+
+def _joined_streams(outputs: list) -> list:
+    """Consecutive prints to the same stream as one output: how the kernel splits them
+    depends on timing, and a stored notebook must not depend on the machine's speed."""
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            output.get("output_type") == "stream"
+            and previous is not None
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            joined.append(output)
+    return joined
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -216,3 +216,21 @@ def test_a_wrong_choice_lists_the_choices() -> None:
     name = next(n for n, c in explorer.controls.items() if hasattr(c, "options"))
     with pytest.raises(ValueError, match=rf"{name}=99 is not one of the choices; choose one of"):
         explorer.set(**{name: 99})
+
+
+def test_execute_joins_consecutive_prints_to_one_stream() -> None:
+    from lecturelib.execute import _joined_streams
+
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": "a\n"},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "stream", "name": "stderr", "text": "c\n"},
+        {"output_type": "display_data", "data": {}},
+        {"output_type": "stream", "name": "stdout", "text": "d\n"},
+    ]
+    assert _joined_streams(outputs) == [
+        {"output_type": "stream", "name": "stdout", "text": "a\nb\n"},
+        {"output_type": "stream", "name": "stderr", "text": "c\n"},
+        {"output_type": "display_data", "data": {}},
+        {"output_type": "stream", "name": "stdout", "text": "d\n"},
+    ]
