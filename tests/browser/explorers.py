@@ -78,13 +78,13 @@ def _paths() -> Any:
 
 
 def _step_size() -> Any:
-    from lecturelib.widgets.sgd import step_size_explorer
+    from lecturelib.widgets.linear_models import step_size_explorer
 
     return step_size_explorer()
 
 
 def _lambda() -> Any:
-    from lecturelib.widgets.sgd import lambda_explorer
+    from lecturelib.widgets.linear_models import lambda_explorer
 
     return lambda_explorer()
 

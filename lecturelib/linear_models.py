@@ -1,4 +1,4 @@
-"""SGD for least squares and ridge regression, and the solutions it should reach.
+"""Least squares and ridge regression on a data set: the objective, the closed forms and SGD.
 
 Slides "Example: Linear least squares" and "Example: Ridge Regression". For a data set
 ``(x_1, y_1), ..., (x_n, y_n)`` and the loss of one example

@@ -7,10 +7,10 @@ import warnings
 import numpy as np
 import pytest
 
-from lecturelib import sgd as S
+from lecturelib import linear_models as S
 from lecturelib.optim import train
 from lecturelib.regression import regression_graph
-from lecturelib.widgets.sgd import lambda_explorer, step_size_explorer
+from lecturelib.widgets.linear_models import lambda_explorer, step_size_explorer
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +214,7 @@ def test_lambda_explorer_shrinks_weights_and_extremes_do_not_warn() -> None:
 
 def test_sgd_plot_log_step_axis_shows_the_early_descent(data) -> None:
     from lecturelib.plots import new_figure
-    from lecturelib.plots.sgd import SGDPlot
+    from lecturelib.plots.linear_models import SGDPlot
 
     w_ls, b_ls = S.least_squares(data.X, data.y)
     run = S.sgd(data.X, data.y, lr=0.2, decay=10, steps=500, progress=False)
@@ -237,7 +237,7 @@ def test_sgd_plot_log_step_axis_shows_the_early_descent(data) -> None:
 
 def test_regularisation_path_plot_keeps_the_weights_readable() -> None:
     from lecturelib.plots import new_figure
-    from lecturelib.plots.sgd import WEIGHTS_READABLE_FROM, plot_regularization_path
+    from lecturelib.plots.linear_models import WEIGHTS_READABLE_FROM, plot_regularization_path
 
     path = S.ridge_state().path  # lambda from 1e-6 to 10; ||w|| about 32 at 1e-6
     fig, axes = new_figure()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lecturelib.plots import new_figure
-from lecturelib.plots.sgd import RidgeFitPlot, SGDPlot
-from lecturelib.sgd import (
+from lecturelib.linear_models import (
     RidgeState,
     StepSizeState,
     default_curve_data,
@@ -15,6 +13,8 @@ from lecturelib.sgd import (
     ridge_state,
     step_size_state,
 )
+from lecturelib.plots import new_figure
+from lecturelib.plots.linear_models import RidgeFitPlot, SGDPlot
 from lecturelib.tables import Table, fmt
 from lecturelib.widgets import Explorer, slider
 

@@ -7,8 +7,8 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
+from lecturelib.linear_models import CurveData, RegressionData, RidgeState, SGDRun, objective
 from lecturelib.plots import COLORS, CYCLE
-from lecturelib.sgd import CurveData, RegressionData, RidgeState, SGDRun, objective
 
 __all__ = ["RidgeFitPlot", "SGDPlot", "plot_convergence", "plot_regularization_path"]
 
