@@ -94,6 +94,7 @@ def goals(
     series: dict | None,
     latency: list[dict] | None,
     threads: dict | None = None,
+    play: list[dict] | None = None,
 ) -> list[str]:
     """The issue's goals, each marked met or missed from the numbers above."""
 
@@ -160,6 +161,11 @@ def goals(
                 f"| explorer: median < 150 ms, worst < 400 ms | {r['notebook']} | "
                 f"{r['median_ms']:.0f} / {r['worst_ms']:.0f} ms | {mark(ok)} |"
             )
+    for r in play or []:
+        out.append(
+            f"| Play: at least 10 figure updates per second | {r['notebook']} "
+            f"(player {r['player']}) | {r['fps']:.1f} | {mark(r['fps'] >= 10)} |"
+        )
     return out
 
 
@@ -201,6 +207,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print("4. explorers in JupyterLab + Chromium: key press to new figure")
         latency = run_latency()
+    play = None
+    if not args.skip_browser:
+        from benchmarks.browser_latency import play_table, run_play_fps
+
+        print("5. Play in JupyterLab + Chromium: figure updates per second")
+        play = run_play_fps()
     lines = [
         "# Benchmark results",
         "",
@@ -244,7 +256,17 @@ def main(argv: list[str] | None = None) -> int:
             *latency_table(latency),
             "",
         ]
-    lines += ["## Goals", "", *goals(engines, fits, series, latency, threads), ""]
+    if play is not None:
+        lines += [
+            "## 5. Play: a network learning, frame by frame",
+            "",
+            "Play pressed for 6 s in JupyterLab + Chromium; every new picture the page shows "
+            "is counted. Goal: at least 10 per second.",
+            "",
+            *play_table(play),
+            "",
+        ]
+    lines += ["## Goals", "", *goals(engines, fits, series, latency, threads, play), ""]
     RESULTS.write_text("\n".join(lines))
     print(f"wrote {RESULTS}")
     return 0

@@ -84,3 +84,44 @@ def latency_table(rows: list[dict[str, object]]) -> list[str]:
             f"{r['worst_ms']:.0f} ms | {r['updates']}/{PRESSES} |"
         )
     return out
+
+
+PLAY_SECONDS = 6.0
+
+
+def run_play_fps(progress: Callable[[str], None] = print) -> list[dict[str, object]]:
+    """Frames per second of every Play control: figure updates seen in the page while playing.
+
+    Each notebook with a Player is run in JupyterLab; Play is pressed for 6 s and every new
+    picture the page receives is counted. Goal: at least 10 updates per second.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.lab import play_frames, player_count
+    from tests.browser.test_play import notebooks_with_players
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, running_lab(ROOT / "notebooks", Path(tmp)) as lab:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            for name in notebooks_with_players():
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                open_notebook(page, lab.notebook_url(name))
+                run_all(page)
+                for index in range(player_count(page)):
+                    frames, seconds = play_frames(page, index, PLAY_SECONDS)
+                    row = {"notebook": name, "player": index, "fps": frames / seconds}
+                    rows.append(row)
+                    progress(f"  {name:40s} player {index}: {row['fps']:5.1f} frames/s")
+                page.close()
+                shutdown_kernels(lab)
+            browser.close()
+    return rows
+
+
+def play_table(rows: list[dict[str, object]]) -> list[str]:
+    out = ["| notebook | player | figure updates per second while playing |", "|---|---:|---:|"]
+    out += [f"| {r['notebook']} | {r['player']} | {r['fps']:.1f} |" for r in rows]
+    return out

@@ -21,6 +21,7 @@ Everything runs on :mod:`lecturelib.autodiff`; this module only orchestrates and
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,7 @@ from lecturelib.approximation import THETA_NAMES, bishop_data
 from lecturelib.autodiff import Constant, Graph, Input, Node, Param
 from lecturelib.mlp import MLP
 from lecturelib.optim import History
+from lecturelib.tables import fmt
 
 __all__ = [
     "THETA_NAMES",
@@ -42,6 +44,7 @@ __all__ = [
     "GDFit",
     "MultipleChildren",
     "OperationCount",
+    "StepThroughState",
     "Timing",
     "backward_trace",
     "children_of",
@@ -60,6 +63,7 @@ __all__ = [
     "slide_gradient",
     "slide_theta",
     "slides_data",
+    "step_through_state",
     "time_methods",
     "to_mlp_order",
     "unit_contributions",
@@ -195,6 +199,146 @@ def backward_trace(graph: Graph) -> list[BackwardStep]:
         node.grad = grad
         steps.append(BackwardStep(i, node.name, shares[node], grad))
     return steps
+
+
+# --------------------------------------------------------------------------------------
+# Step by step: one node at a time, forward then backward (notebook 11's explorer)
+# --------------------------------------------------------------------------------------
+#: How each kind of node computes its value from its inputs, for the step-through readout.
+_FORMULAS = {
+    "mul": "{0} × {1}",
+    "add": "{0} + {1}",
+    "sub": "{0} − {1}",
+    "tanh": "tanh({0})",
+    "square": "{0}²",
+}
+
+
+@dataclass(frozen=True)
+class StepThroughState:
+    """What the step-through explorer shows at ``step`` (0 = nothing computed yet).
+
+    Steps ``1 .. N`` are the forward pass in topological order, steps ``N + 1 .. 2N`` the
+    backward pass in reverse order. ``values`` and ``grads`` hold what is known so far (by
+    node name); ``node`` is the node visited at this step. In the backward pass ``terms``
+    are its children's shares ``(child, dJ/d child, d child/d node, product)`` and ``total``
+    their sum, the node's partial (slide "Multiple children": "first sum partial
+    derivatives from all children").
+    """
+
+    step: int
+    steps: int
+    phase: str  # "start", "forward" or "backward"
+    node: str | None
+    order: list[str]
+    values: dict[str, float]
+    grads: dict[str, float]
+    hot_edges: list[tuple[str, str]]
+    shown_edges: list[tuple[str, str]]
+    terms: list[tuple[str, float, float, float]]
+    total: float | None
+    formula: str
+
+
+@dataclass(frozen=True)
+class _Trace:
+    order: list[str]
+    ops: dict[str, str]
+    reads: dict[str, list[str]]
+    values: dict[str, float]
+    grads: dict[str, float]
+    local: dict[tuple[str, str], float]  # (parent, child) -> d child / d parent
+    children: dict[str, list[str]]
+
+
+def _term(value: float) -> str:
+    """A number inside a formula: negative ones in brackets (``1.6 + (-0.3)``)."""
+    text = fmt(value, 4)
+    return f"({text})" if text.startswith("-") else text
+
+
+@functools.lru_cache(maxsize=1)
+def _trace(x: float = 2.0) -> _Trace:
+    """The forward and backward pass of :func:`multiple_children_graph` at ``x``, by name."""
+    m = multiple_children_graph()
+    forward = forward_trace(m.graph, x=x)
+    backward_trace(m.graph)
+    local = local_derivatives(m.graph)
+    return _Trace(
+        order=[s.name for s in forward],
+        ops={s.name: s.op for s in forward},
+        reads={s.name: s.reads for s in forward},
+        values={s.name: float(s.value) for s in forward},
+        grads={n.name: float(n.grad) for n in m.graph.nodes},
+        local={(p.name, c.name): d for (c, p), d in local.items()},
+        children={n.name: [c.name for c in kids] for n, kids in children_of(m.graph).items()},
+    )
+
+
+def step_through_state(step: int = 0) -> StepThroughState:
+    """The pure update behind notebook 11's step-through explorer, on the graph of
+    :func:`multiple_children_graph` at ``x = 2``.
+
+    Step ``k`` of the forward pass computes the ``k``-th node in topological order from its
+    cached inputs; step ``N + k`` of the backward pass visits the ``k``-th node from the end
+    and sums what its children send back: ``dJ/d node = sum over children c of dJ/dc ·
+    dc/d node``. The numbers are the engine's: its forward values, each node's own
+    ``backward()`` for the local derivatives, and its gradients for the sums.
+    """
+    t = _trace()
+    n = len(t.order)
+    step = _whole(step, "step", low=0)
+    if step > 2 * n:
+        raise ValueError(
+            f"step must be at most {2 * n} (the forward and backward pass of {n} nodes)"
+        )
+    done_forward = t.order[: min(step, n)]
+    values = {name: t.values[name] for name in done_forward}
+    shown = [(p, c) for (p, c) in t.local if c in values]
+    if step == 0:
+        return StepThroughState(
+            0, 2 * n, "start", None, t.order, {}, {}, [], [], [], None,
+            "Nothing computed yet: press next (or move the slider) to start the forward pass.",
+        )  # fmt: skip
+    if step <= n:
+        name = t.order[step - 1]
+        reads = t.reads[name]
+        value = fmt(t.values[name], 4)
+        if not reads:
+            what = "training data" if t.ops[name] == "training data" else "a parameter"
+            formula = f"{name} = {value}: {what}, nothing to compute"
+        else:
+            template = _FORMULAS.get(t.ops[name], t.ops[name] + "({0})")
+            symbolic = template.format(*reads)
+            numeric = template.format(*(_term(t.values[r]) for r in reads))
+            formula = f"{name} = {symbolic} = {numeric} = {value}"
+        hot = [(r, name) for r in reads]
+        return StepThroughState(
+            step, 2 * n, "forward", name, t.order, values, {}, hot, shown, [], None,
+            f"forward pass, node {step} of {n} in topological order: {formula}",
+        )  # fmt: skip
+    k = step - n
+    visited = t.order[::-1][:k]
+    name = visited[-1]
+    grads = {v: t.grads[v] for v in visited}
+    terms = [
+        (c, t.grads[c], t.local[(name, c)], t.grads[c] * t.local[(name, c)])
+        for c in t.children[name]
+    ]
+    total = t.grads[name]
+    if not terms:
+        formula = f"∂J/∂{name} = 1: J is the objective, the backward pass starts here"
+    else:
+        symbolic = " + ".join(f"∂J/∂{c} · ∂{c}/∂{name}" for c, *_ in terms)
+        numeric = " + ".join(f"{_term(g)} × {_term(d)}" for _, g, d, _ in terms)
+        formula = f"∂J/∂{name} = {symbolic} = {numeric} = {fmt(total, 4)}"
+    count = len(terms)
+    kids = "no children" if count == 0 else f"{count} child" + ("ren" if count > 1 else "")
+    hot = [(name, c) for c, *_ in terms]
+    return StepThroughState(
+        step, 2 * n, "backward", name, t.order, t.values.copy(), grads, hot, shown, terms, total,
+        f"backward pass, node {k} of {n} in reverse order ({name}: {kids}): {formula}",
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------

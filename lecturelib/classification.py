@@ -24,7 +24,7 @@ fit it reaches from a given start agrees across machines to about 5 digits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -32,23 +32,27 @@ import numpy as np
 
 from lecturelib import autodiff as ad
 from lecturelib.mlp import ACTIVATIONS, MLP
-from lecturelib.optim import train
+from lecturelib.optim import make_optimizer, train
 
 __all__ = [
-    "EXPLORER_ACTIVATIONS",
-    "EXPLORER_DEPTHS",
-    "EXPLORER_WIDTHS",
+    "DATASETS",
     "MAX_STEPS",
+    "PLAYGROUND_OPTIMIZERS",
+    "STEPS_PER_FRAME",
     "WEIGHT_DECAY",
     "ClassifierFit",
-    "ClassifierState",
+    "PlaygroundState",
     "accuracy",
     "class_grid",
     "compose_by_hand",
     "dead_units",
-    "explorer_state",
     "fit_classifier",
+    "fit_setting",
     "formal_definition",
+    "playground_advance",
+    "playground_data",
+    "playground_run",
+    "playground_start",
     "relu_network_with_linear_scores",
     "scores_along",
     "softmax",
@@ -58,10 +62,6 @@ __all__ = [
 #: The weight penalty ``lam`` of every fit (per training point), and L-BFGS's iteration limit.
 WEIGHT_DECAY = 1e-3
 MAX_STEPS = 2000
-#: The explorer's choices (notebook 07).
-EXPLORER_WIDTHS = (1, 2, 4, 8, 16, 32)
-EXPLORER_DEPTHS = (0, 1, 2, 3)
-EXPLORER_ACTIVATIONS = ("tanh", "relu", "logistic")
 #: The square the figures show, and the decision-region grid's resolution.
 LIMIT = 1.15
 RESOLUTION = 121
@@ -195,11 +195,6 @@ class ClassifierFit:
         return float(self.log_likelihood[-1])
 
 
-def _check_choice(value: Any, name: str, choices: tuple) -> None:
-    if isinstance(value, bool) or value not in choices:
-        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
-
-
 def fit_classifier(
     sizes: list[int],
     X: np.ndarray,
@@ -319,70 +314,317 @@ def scores_along(net: MLP, x1: np.ndarray, x2: float = 0.0) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------
-# The explorer: width, depth and activation
+# Fits of one setting (width, depth, activation) on the spirals, cached
 # ------------------------------------------------------------------------------------
-@dataclass
-class ClassifierState:
-    """What the classification explorer shows for one setting."""
-
-    width: int
-    depth: int
-    activation: str
-    sizes: list[int]
-    n_params: int
-    axis: np.ndarray
-    classes: np.ndarray
-    confidence: np.ndarray
-    X: np.ndarray
-    y: np.ndarray
-    log_likelihood: np.ndarray
-    train_accuracy: float
-    test_accuracy: float
-    converged: bool
-
-
 @lru_cache(maxsize=1)
-def _explorer_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _spirals_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     X, y = spirals(seed=0)
     X_test, y_test = spirals(seed=1)
+    for array in (X, y, X_test, y_test):
+        array.flags.writeable = False  # shared by the cache: nobody may change it
     return X, y, X_test, y_test
 
 
 @lru_cache(maxsize=128)
-def _explorer_fit(width: int, depth: int, activation: str) -> ClassifierState:
-    X, y, X_test, y_test = _explorer_data()
+def _fit_setting(width: int, depth: int, activation: str, seed: int) -> ClassifierFit:
+    X, y, X_test, y_test = _spirals_data()
     sizes = [2, *([width] * depth), 3]
-    fit = fit_classifier(sizes, X, y, X_test, y_test, activation=activation)
-    axis, classes, confidence = class_grid(fit.net)
-    for array in (axis, classes, confidence, fit.log_likelihood):
-        array.flags.writeable = False  # shared by the cache: nobody may change it
-    return ClassifierState(
-        width,
-        depth,
-        activation,
-        sizes,
-        fit.net.n_params,
-        axis,
-        classes,
-        confidence,
-        X,
-        y,
-        fit.log_likelihood,
-        fit.train_accuracy,
-        fit.test_accuracy,
-        fit.converged,
+    return fit_classifier(sizes, X, y, X_test, y_test, activation=activation, seed=seed)
+
+
+def fit_setting(
+    width: int = 8, depth: int = 1, activation: str = "tanh", seed: int = 0
+) -> ClassifierFit:
+    """``MLP([2, width x depth, 3])`` fitted to the three spirals (seeds 0 and 1) by L-BFGS.
+
+    Depth 0 is multinomial logistic regression (the width is then ignored). Training is
+    :func:`fit_classifier` from ``seed``; results are cached per setting (do not change
+    the returned network).
+    """
+    for name, v, low in (("width", width, 1), ("depth", depth, 0)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+            raise ValueError(f"{name} must be a whole number >= {low}, got {v!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+    return _fit_setting(int(width) if depth else 1, int(depth), activation, int(seed))
+
+
+# ------------------------------------------------------------------------------------
+# The playground: watch a network learn a 2-D data set (TensorFlow Playground)
+# ------------------------------------------------------------------------------------
+#: The playground's data sets: two classes in the square [-1, 1]^2.
+DATASETS = ("xor", "circles", "spirals", "two gaussians")
+#: The playground's optimisers and batch sizes ("full": every training point each step).
+PLAYGROUND_OPTIMIZERS = ("adam", "gd")
+#: Training points per data set (and as many test points, from another seed), gradient
+#: steps per frame, and the resolution of the coarse grid the pictures are computed on.
+PLAYGROUND_N = 200
+STEPS_PER_FRAME = 10
+PLAYGROUND_RESOLUTION = 31
+PLAYGROUND_LIMIT = 1.3
+#: A run stops when a parameter grows beyond this (the step size is too large).
+PLAYGROUND_DIVERGED = 1e6
+
+
+def playground_data(
+    data: str, noise: float = 0.1, n: int = PLAYGROUND_N, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points of two classes (labels 0 and 1), each moved by Gaussian noise of sd ``noise``.
+
+    - ``"xor"``: uniform on the square; class 1 where ``x1 x2 > 0`` (the XNOR of the signs);
+    - ``"circles"``: class 0 in a disc of radius 0.45, class 1 on a ring from 0.65 to 1;
+    - ``"spirals"``: two interleaved spiral arms (:func:`spirals`, two classes, 7 radians);
+    - ``"two gaussians"``: clouds of sd 0.25 around ``(-0.45, -0.45)`` and ``(0.45, 0.45)``.
+
+    Returns ``X`` of shape ``(n, 2)`` and ``y`` of shape ``(n,)``.
+    """
+    if data not in DATASETS:
+        raise ValueError(f"data must be one of {', '.join(map(repr, DATASETS))}, got {data!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2 or n % 2:
+        raise ValueError(f"n must be an even whole number >= 2, got {n!r}")
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    if data == "xor":
+        X = rng.uniform(-1.0, 1.0, (n, 2))
+        y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    elif data == "circles":
+        r = np.concatenate([0.45 * np.sqrt(rng.uniform(0, 1, half)), rng.uniform(0.65, 1.0, half)])
+        t = rng.uniform(0, 2 * np.pi, n)
+        X = np.column_stack([r * np.cos(t), r * np.sin(t)])
+        y = np.repeat([0, 1], half)
+    elif data == "spirals":
+        X, y = spirals(half, 2, noise=0.0, turn=7.0, seed=int(rng.integers(2**31)))
+    else:
+        centres = np.repeat([[-0.45, -0.45], [0.45, 0.45]], half, axis=0)
+        X = centres + rng.normal(0.0, 0.25, (n, 2))
+        y = np.repeat([0, 1], half)
+    return X + rng.normal(0.0, 1.0, X.shape) * noise, y
+
+
+@dataclass(frozen=True)
+class PlaygroundState:
+    """One frame of the playground: the network's parameters, its optimiser, what it shows.
+
+    ``steps``, ``train_loss`` and ``test_loss`` hold one entry per frame so far (the mean
+    cross-entropy ``ell`` without the penalty); ``proba`` is ``P(class 1)`` on the grid
+    ``axis x axis``; ``units[i]`` are the outputs of hidden layer ``unit_layers[i]`` on the
+    grid, shape ``(m, res, res)``: the first hidden layer, and the last one if deeper.
+    """
+
+    data: str
+    noise: float
+    activation: str
+    width: int
+    depth: int
+    lr: float
+    lam: float
+    optimizer: str
+    batch: int | str
+    sizes: tuple[int, ...]
+    n_params: int
+    step: int
+    theta: np.ndarray
+    moments: tuple[np.ndarray, ...]  # Adam's running averages m then v, one per parameter
+    steps: np.ndarray
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    train_accuracy: float
+    test_accuracy: float
+    X: np.ndarray
+    y: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    axis: np.ndarray
+    proba: np.ndarray
+    unit_layers: tuple[int, ...]
+    units: tuple[np.ndarray, ...]
+    diverged: bool
+
+
+@lru_cache(maxsize=16)
+def _playground_data(data: str, noise: float) -> tuple[np.ndarray, ...]:
+    X, y = playground_data(data, noise, seed=0)
+    X_test, y_test = playground_data(data, noise, seed=1)
+    for array in (X, y, X_test, y_test):
+        array.flags.writeable = False
+    return X, y, X_test, y_test
+
+
+@lru_cache(maxsize=16)
+def _playground_net(sizes: tuple[int, ...], activation: str, lam: float) -> tuple[MLP, Any]:
+    """A network of these sizes and its training graph: cross-entropy + (lam/2) sum ||W||^2.
+
+    Shared by every state of these settings; :func:`playground_advance` loads a state's
+    parameters into it before each use, so no state depends on what it holds.
+    """
+    net = MLP(list(sizes), activation=activation, seed=0)
+    objective = net.loss_graph("cross_entropy").objective
+    for name, param in net.loss_graph("cross_entropy").params.items():
+        if name.startswith("W") and lam > 0:
+            objective = objective + ad.l2_penalty(param, lam / 2)
+    return net, ad.Graph(objective, data_grads=False)
+
+
+@lru_cache(maxsize=1)
+def _grid() -> tuple[np.ndarray, np.ndarray]:
+    axis = np.linspace(-PLAYGROUND_LIMIT, PLAYGROUND_LIMIT, PLAYGROUND_RESOLUTION)
+    x1, x2 = np.meshgrid(axis, axis)
+    points = np.column_stack([x1.ravel(), x2.ravel()])
+    axis.flags.writeable = points.flags.writeable = False
+    return axis, points
+
+
+def _check_playground(
+    data: str, noise: float, activation: str, width: int, depth: int, lr: float, lam: float,
+    optimizer: str, batch: int | str,
+) -> None:  # fmt: skip
+    if data not in DATASETS:
+        raise ValueError(f"data must be one of {', '.join(map(repr, DATASETS))}, got {data!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+    for name, v, low in (("width", width, 1), ("depth", depth, 0)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+            raise ValueError(f"{name} must be a whole number >= {low}, got {v!r}")
+    for name, v in (("noise", noise), ("lr", lr), ("lam", lam)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < np.inf:
+            raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if optimizer not in PLAYGROUND_OPTIMIZERS:
+        raise ValueError(
+            f"optimizer must be one of {', '.join(PLAYGROUND_OPTIMIZERS)}, got {optimizer!r}"
+        )
+    if batch != "full" and (
+        isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1
+    ):
+        raise ValueError(f"batch must be 'full' or a whole number >= 1, got {batch!r}")
+
+
+def _pictures(
+    state: PlaygroundState | None, step: int, net: MLP, X: np.ndarray, y: np.ndarray,
+    X_test: np.ndarray, y_test: np.ndarray,
+) -> dict[str, Any]:  # fmt: skip
+    """What frame ``step`` shows, from the parameters loaded in ``net``: losses, pictures.
+
+    The loss curves are those of ``state`` (the frame before, or None) with one more entry.
+    """
+    axis, points = _grid()
+    res = len(axis)
+    proba = net.predict_proba(points)[:, 1].reshape(res, res)
+    hidden = net.hidden(points)  # the graph's last forward pass: the grid
+    layers = tuple(sorted({1, len(hidden)})) if hidden else ()
+    units = tuple(hidden[j - 1].T.reshape(-1, res, res).copy() for j in layers)
+    train = net.loss(X, y, "cross_entropy")
+    test = net.loss(X_test, y_test, "cross_entropy")
+    old = (np.zeros(0), np.zeros(0), np.zeros(0)) if state is None else (
+        state.steps, state.train_loss, state.test_loss)  # fmt: skip
+    return {
+        "steps": np.append(old[0], step),
+        "train_loss": np.append(old[1], train),
+        "test_loss": np.append(old[2], test),
+        "train_accuracy": accuracy(net, X, y),
+        "test_accuracy": accuracy(net, X_test, y_test),
+        "axis": axis,
+        "proba": proba,
+        "unit_layers": layers,
+        "units": units,
+    }
+
+
+def playground_start(
+    data: str = "spirals",
+    noise: float = 0.1,
+    activation: str = "tanh",
+    width: int = 8,
+    depth: int = 2,
+    lr: float = 0.03,
+    lam: float = 0.001,
+    optimizer: str = "adam",
+    batch: int | str = "full",
+) -> PlaygroundState:
+    """The playground before training: the data, the network's random start (seed 0), step 0.
+
+    The network is ``MLP([2, width x depth, 2])`` with the given activation; its two scores
+    go through softmax, and training (:func:`playground_advance`) minimises the mean
+    cross-entropy plus ``(lam/2) sum_j ||W^(j)||^2`` by ``optimizer`` ("adam" or "gd",
+    plain gradient descent) with step size ``lr``, on all training points at each step
+    (``batch="full"``) or on ``batch`` of them drawn at random (minibatch SGD).
+    """
+    _check_playground(data, noise, activation, width, depth, lr, lam, optimizer, batch)
+    X, y, X_test, y_test = _playground_data(data, float(noise))
+    sizes = (2, *([int(width)] * int(depth)), 2)
+    net, graph = _playground_net(sizes, activation, float(lam))
+    net.initialize(0)
+    moments = tuple(np.zeros_like(p.value) for p in graph.params.values()) * (
+        2 if optimizer == "adam" else 0
+    )
+    return PlaygroundState(
+        data, float(noise), activation, int(width), int(depth), float(lr), float(lam),
+        optimizer, batch, sizes, net.n_params, 0, net.theta, moments,
+        diverged=False, X=X, y=y, X_test=X_test, y_test=y_test,
+        **_pictures(None, 0, net, X, y, X_test, y_test),
+    )  # fmt: skip
+
+
+def playground_advance(state: PlaygroundState, **values: Any) -> PlaygroundState:
+    """One frame later: :data:`STEPS_PER_FRAME` gradient steps from ``state`` (a new state).
+
+    The settings are the state's own (a change of a control starts over from
+    :func:`playground_start`); ``values`` are accepted for the Player and ignored. Minibatch
+    ``t`` is drawn by a generator seeded with ``t``, so a run is the same however it is cut
+    into frames. A run whose parameters grow beyond :data:`PLAYGROUND_DIVERGED` or stop
+    being finite ends: the state is marked ``diverged`` and stays where it was.
+    """
+    if not isinstance(state, PlaygroundState):
+        raise TypeError(f"state must be a PlaygroundState, got {type(state).__name__}")
+    if state.diverged:
+        return state
+    net, graph = _playground_net(state.sizes, state.activation, state.lam)
+    net.theta = state.theta
+    params = list(graph.params.values())
+    opt = make_optimizer(state.optimizer, params, state.lr)
+    if state.optimizer == "adam":
+        k = len(params)
+        opt.m = [m.copy() for m in state.moments[:k]]
+        opt.v = [v.copy() for v in state.moments[k:]]
+        opt.t = state.step
+    X, y = state.X, state.y
+    feeds = graph.checked_feeds(X=X, y=y)
+    step, diverged = state.step, False
+    with np.errstate(all="ignore"):
+        for _ in range(STEPS_PER_FRAME):
+            if state.batch != "full":
+                rows = np.random.default_rng(step).choice(len(y), int(state.batch), replace=False)
+                graph.forward(X=X[rows], y=y[rows])
+            else:
+                graph.forward(**feeds)
+            graph.backward()
+            opt.step()
+            step += 1
+            theta = net.theta
+            if not np.all(np.abs(theta) < PLAYGROUND_DIVERGED):
+                diverged = True
+                break
+    if diverged:
+        return replace(state, diverged=True)
+    moments = (*opt.m, *opt.v) if state.optimizer == "adam" else ()
+    return replace(
+        state,
+        step=step,
+        theta=theta,
+        moments=tuple(m.copy() for m in moments),
+        **_pictures(state, step, net, X, y, state.X_test, state.y_test),
     )
 
 
-def explorer_state(width: int = 8, depth: int = 1, activation: str = "tanh") -> ClassifierState:
-    """The pure update of notebook 07's explorer: train ``[2, width x depth, 3]``, evaluate.
-
-    Depth 0 is multinomial logistic regression (the width is then ignored). Training is
-    :func:`fit_classifier` from seed 0. Results are cached per setting, so moving back to a
-    setting is instant; a new one trains in a fraction of a second, the largest networks
-    (which may stop at the iteration limit) in a second or two.
-    """
-    _check_choice(width, "width", EXPLORER_WIDTHS)
-    _check_choice(depth, "depth", EXPLORER_DEPTHS)
-    _check_choice(activation, "activation", EXPLORER_ACTIVATIONS)
-    return _explorer_fit(int(width) if depth else EXPLORER_WIDTHS[0], int(depth), activation)
+def playground_run(frames: int, **settings: Any) -> PlaygroundState:
+    """:func:`playground_start` with ``settings``, then ``frames`` frames of
+    :func:`playground_advance`: what pressing Play shows after that many frames."""
+    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 0:
+        raise ValueError(f"frames must be a whole number >= 0, got {frames!r}")
+    state = playground_start(**settings)
+    for _ in range(int(frames)):
+        state = playground_advance(state)
+    return state

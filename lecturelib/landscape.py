@@ -15,6 +15,8 @@ challenges":
 - **flat region**: saturated sigmoids give tiny gradients; ReLU does not saturate;
 - **high curvature**: in a steep valley a step diverges; gradient clipping and adaptive step
   sizes (Adam) tame it.
+- **watching it move**: the descent player's pure functions (:func:`descent_start`,
+  :func:`descent_advance`) show an optimiser's path a few steps per frame.
 
 The 2-D trajectories use :mod:`lecturelib.optim`'s optimisers on a 2-D :class:`Param`
 through a small autodiff graph, so there is one implementation of each optimiser. SGD is
@@ -26,7 +28,7 @@ exactly ``f`` and each example's gradient is ``grad f + n_i``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -39,10 +41,13 @@ from lecturelib.mlp import MLP
 from lecturelib.optim import make_optimizer, train
 
 __all__ = [
+    "DESCENT_STEPS",
     "FAR",
     "LANDSCAPES",
     "OPTIMIZER_CHOICES",
     "SGD_NOISE",
+    "STEPS_PER_FRAME",
+    "DescentState",
     "Landscape",
     "LandscapeState",
     "LossSlice",
@@ -50,12 +55,15 @@ __all__ = [
     "Trajectory",
     "activation_derivative",
     "along_the_floor",
-    "explore",
+    "descent_advance",
+    "descent_start",
     "flip_unit",
     "hessian_eigenvalues",
     "landscape_graph",
     "landscape_grid",
+    "landscape_state",
     "linear_slice",
+    "lowest_value",
     "mlp_losses",
     "probe_losses",
     "restart_failure_rate",
@@ -625,7 +633,7 @@ class LandscapeState:
     grid: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def explore(
+def landscape_state(
     landscape: str = "valley",
     optimizer: str = "gd",
     log10_lr: float = -1.3,
@@ -642,3 +650,77 @@ def explore(
         landscape, optimizer, lr, steps=int(steps), clip=clip if clip > 0 else None
     )
     return LandscapeState(landscape, trajectory, landscape_grid(landscape))
+
+
+# --------------------------------------------------------------------------------------
+# The descent player: an optimiser's path, step by step
+# --------------------------------------------------------------------------------------
+#: Steps of one run of the descent player, and steps revealed per frame of Play.
+DESCENT_STEPS = 160
+STEPS_PER_FRAME = 2
+
+
+def lowest_value(landscape: str) -> float:
+    """The lowest value of ``f`` at the landscape's stationary points (its global minimum)."""
+    land = _landscape(landscape)
+    return float(min(land.numpy_f(np.float64(x), np.float64(y)) for x, y, _ in land.stationary))
+
+
+@dataclass(frozen=True)
+class DescentState:
+    """The descent player at one frame: the whole run, and how many of its steps are shown.
+
+    The run is computed once, when the player starts (:func:`descent_start`, a few
+    milliseconds with :mod:`lecturelib.optim`'s optimisers, the same ones every figure of the
+    notebook uses); each frame shows :data:`STEPS_PER_FRAME` more of its steps.
+    """
+
+    landscape: str
+    trajectory: Trajectory
+    shown: int  # steps shown so far (0: only the start)
+    f_min: float  # the landscape's lowest value, the floor of the loss curve
+
+    @property
+    def done(self) -> bool:
+        """Whether every step of the run is shown."""
+        return self.shown >= self.trajectory.steps
+
+    @property
+    def points(self) -> np.ndarray:
+        """The iterates shown so far, the start included."""
+        return self.trajectory.points[: self.shown + 1]
+
+    @property
+    def values(self) -> np.ndarray:
+        """``f`` at the iterates shown so far."""
+        return self.trajectory.values[: self.shown + 1]
+
+
+def descent_start(
+    landscape: str = "two minima",
+    optimizer: str = "momentum",
+    log10_lr: float = -1.5,
+    x0: float = 1.7,
+    y0: float = 1.4,
+    steps: int = DESCENT_STEPS,
+) -> DescentState:
+    """The descent player's start: run ``optimizer`` for ``steps`` steps from ``(x0, y0)``,
+    with step size ``10 ** log10_lr``, and show none of them yet."""
+    for name, value in (("log10_lr", log10_lr), ("x0", x0), ("y0", y0)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    trajectory = run_optimizer(
+        landscape, optimizer, float(10.0**log10_lr), steps=int(steps), start=(x0, y0)
+    )
+    return DescentState(landscape, trajectory, 0, lowest_value(landscape))
+
+
+def descent_advance(state: DescentState, **values: Any) -> DescentState:
+    """One frame later: :data:`STEPS_PER_FRAME` more steps shown (a new state).
+
+    ``values`` are the player's controls; they do not change a run in progress (moving a
+    control starts a new run from :func:`descent_start`).
+    """
+    if not isinstance(state, DescentState):
+        raise TypeError(f"state must be a DescentState, got {type(state).__name__}")
+    return replace(state, shown=min(state.shown + STEPS_PER_FRAME, state.trajectory.steps))

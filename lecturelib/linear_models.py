@@ -41,11 +41,12 @@ from typing import Any
 import numpy as np
 
 from lecturelib.optim import DIVERGED
-from lecturelib.progress import progress_bar
+from lecturelib.progress import DelayedBar, progress_bar
 from lecturelib.regression import regression_graph, slide_partials
 
 __all__ = [
     "CurveData",
+    "MinibatchStudy",
     "RegressionData",
     "RegularizationPath",
     "RidgeState",
@@ -58,6 +59,7 @@ __all__ = [
     "default_linear_data",
     "least_squares",
     "linear_data",
+    "minibatch_study",
     "objective",
     "regularization_path",
     "ridge_augmented",
@@ -427,6 +429,138 @@ def sgd(
         diverged=diverged_at is not None,
         diverged_at=diverged_at,
     )
+
+
+# --------------------------------------------------------------------------------------
+# Minibatch SGD: the cost of a step against its noise
+# --------------------------------------------------------------------------------------
+@dataclass
+class MinibatchStudy:
+    """Minibatch SGD on one data set, for several batch sizes, over many seeds.
+
+    The cost of a step is counted in **example-gradients**: a step on a batch of ``B``
+    examples computes ``B`` of them (full-batch gradient descent: ``n``). ``spent[k]`` holds
+    the example-gradients spent at each recorded step of batch size ``batch_sizes[k]``
+    (0 is the start) and ``excess[k]`` the average objective minus its minimum there, one row
+    per seed.
+    """
+
+    n: int
+    lr: float
+    budget: int  # example-gradients every batch size may spend
+    batch_sizes: tuple[int, ...]
+    seeds: int
+    loss_ls: float  # the least-squares minimum of the average objective
+    spent: list[np.ndarray]  # per batch size: example-gradients at the recorded steps
+    excess: list[np.ndarray]  # per batch size: (seeds, len(spent)) objective - minimum
+    excess_mean: np.ndarray  # per batch size: the excess averaged over seeds and the last epoch
+
+    def at(self, k: int, examples: int) -> np.ndarray:
+        """The excess of batch size ``batch_sizes[k]`` over seeds once ``examples`` are spent.
+
+        Taken at the last step whose cost does not exceed ``examples`` (gradient descent on
+        ``n`` examples has taken no step before ``n`` example-gradients).
+        """
+        i = int(np.searchsorted(self.spent[k], examples, side="right")) - 1
+        return self.excess[k][:, i]
+
+
+@lru_cache(maxsize=4)
+def minibatch_study(
+    batch_sizes: tuple[int, ...] = (1, 10, 100, 10_000),
+    *,
+    n: int = 10_000,
+    lr: float = 0.1,
+    epochs: int = 3,
+    seeds: int = 100,
+) -> MinibatchStudy:
+    """Minibatch SGD for least squares on ``linear_data(n, seed=1)``: every batch size gets the
+    same budget of ``epochs * n`` example-gradients and the same step size ``lr``.
+
+    A step draws ``B`` examples at random (with replacement, independently for each seed)
+    and steps along the average of their gradients, ``-2 r_i x_i`` and ``-2 r_i`` (slide
+    "Example: Linear least squares"); ``B = n`` is full-batch gradient descent on every
+    example. All seeds run side by side (one array row each), from ``w = 0, b = 0``.
+
+    The objective is quadratic, so its excess over the minimum is exactly
+    ``(theta - theta_ls)^T (A^T A / n) (theta - theta_ls)`` with ``A = [X, 1]``: three
+    numbers per seed, cheap enough to record after every step. ``excess_mean`` averages it
+    over the seeds and the steps of the last epoch, where SGD with a constant step jitters
+    around the minimum.
+    """
+    n = _count(n, "n", 1)
+    lr = _number(lr, "lr", 0.0, strict=True)
+    epochs = _count(epochs, "epochs", 1)
+    seeds = _count(seeds, "seeds", 1)
+    sizes = tuple(_count(b, "a batch size", 1) for b in batch_sizes)
+    if any(b > n for b in sizes):
+        raise ValueError(f"batch sizes must be at most n = {n}, got {sizes}")
+    data = linear_data(n=n, seed=1)
+    A = np.column_stack([data.X, np.ones(n)])
+    w_ls, b_ls = least_squares(data.X, data.y)
+    theta_ls = np.append(w_ls, b_ls)
+    H = A.T @ A / n
+    loss_ls = objective(data.X, data.y, w_ls, b_ls)
+    budget = epochs * n
+    grid = np.unique(np.round(np.geomspace(1, budget, 80)).astype(int))
+    total = sum(budget // b for b in sizes)
+    spent_all, excess_all, means = [], [], []
+    with DelayedBar(total, "minibatch SGD") as bar:
+        for size in sizes:
+            spent, excess, mean = _minibatch_run(
+                A, data.y, theta_ls, H, size, lr, budget, grid, seeds, bar
+            )
+            spent_all.append(spent)
+            excess_all.append(excess)
+            means.append(mean)
+    return MinibatchStudy(
+        n, lr, budget, sizes, seeds, loss_ls, spent_all, excess_all, np.array(means)
+    )
+
+
+def _minibatch_run(
+    A: np.ndarray,
+    y: np.ndarray,
+    theta_ls: np.ndarray,
+    H: np.ndarray,
+    size: int,
+    lr: float,
+    budget: int,
+    grid: np.ndarray,
+    seeds: int,
+    bar: DelayedBar,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """One batch size of :func:`minibatch_study`: (spent, excess, mean excess, last epoch)."""
+    n = A.shape[0]
+    steps = budget // size
+    record = np.zeros(steps + 1, dtype=bool)
+    record[0] = record[-1] = True
+    record[np.unique(np.minimum(np.ceil(grid / size).astype(int), steps))] = True
+    last_epoch = steps - n // size  # the steps after this one make up the last epoch
+    rng = np.random.default_rng(1000 + size)
+    theta = np.zeros((seeds, A.shape[1]))
+    rows, tail, tail_steps = [], np.zeros(seeds), 0
+    for t in range(steps + 1):
+        if t > 0:
+            if size == n:
+                r = y - theta @ A.T  # (seeds, n): every example
+                grad = -2.0 * (r @ A) / n
+            else:
+                idx = rng.integers(n, size=(seeds, size))
+                Ab = A[idx]  # (seeds, B, 3)
+                r = y[idx] - np.einsum("sbk,sk->sb", Ab, theta)
+                grad = -2.0 * np.einsum("sb,sbk->sk", r, Ab) / size
+            theta = theta - lr * grad
+            bar.update(1)
+        if record[t] or t > last_epoch:
+            diff = theta - theta_ls
+            excess = np.einsum("sk,kl,sl->s", diff, H, diff)
+            if record[t]:
+                rows.append(excess)
+            if t > last_epoch:
+                tail += excess
+                tail_steps += 1
+    return np.flatnonzero(record) * size, np.array(rows).T, float(np.mean(tail / tail_steps))
 
 
 # --------------------------------------------------------------------------------------

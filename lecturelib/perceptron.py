@@ -43,6 +43,7 @@ __all__ = [
     "count_solved",
     "function_name",
     "gate_state",
+    "hidden_layer_state",
     "is_linearly_separable",
     "learn_xnor",
     "line_in_box",
@@ -451,6 +452,14 @@ def two_layer_state(
         lines,
         line_in_box(v[0], v[1], theta_out),
     )
+
+
+def hidden_layer_state(
+    w11: float, w12: float, theta1: float, w21: float, w22: float, theta2: float
+) -> TwoLayerState:
+    """The pure update of notebook 03's explorer: the two hidden units' weights and
+    thresholds -> the two-layer state, with the slide's output unit ``o = [h1 + h2 >= 1]``."""
+    return two_layer_state([[w11, w12], [w21, w22]], [theta1, theta2], (1.0, 1.0), 1.0)
 
 
 # ------------------------------------------------------------------------------------

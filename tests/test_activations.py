@@ -229,7 +229,11 @@ def test_figures_draw() -> None:
     fig, axes = new_figure(1, 3)
     plot_threshold_losses(axes[0, 0], [A.fit_threshold("sign"), A.fit_threshold("tanh")])
     labels = axes[0, 0].get_legend_handles_labels()[1]
-    assert labels == ["σ = sign", "σ = tanh", "gap between the labels, x = 0.26 to 0.37"]
+    assert labels == [
+        r"$\sigma$ = sign",
+        r"$\sigma$ = tanh",
+        "gap between the labels, x = 0.26 to 0.37",
+    ]
     plot_timings(axes[0, 1], {"relu": {"f": 1e-4, "grad": 2e-4}})
     _, more = new_figure()
     passes = A.array_passes(["tanh", "relu"])

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from lecturelib import backprop as bp
 from lecturelib.autodiff import Graph, Param
 from lecturelib.backprop import (
     THETA_NAMES,
@@ -227,3 +228,32 @@ def test_figures_draw() -> None:
     shares = unit_contributions(net, grid)
     for k, line in enumerate(dashed):
         np.testing.assert_array_equal(line.get_ydata(), shares[:, k])
+
+
+def test_step_through_walks_forward_then_backward() -> None:
+    start = bp.step_through_state(0)
+    assert start.phase == "start" and start.values == {} and start.steps == 20
+    forward = [bp.step_through_state(k) for k in range(1, 11)]
+    assert [s.node for s in forward] == start.order  # topological order
+    assert all(s.phase == "forward" for s in forward)
+    m = bp.multiple_children_graph()
+    m.graph.forward(x=2.0)
+    engine = m.graph.backward()
+    backward = [bp.step_through_state(k) for k in range(11, 21)]
+    assert [s.node for s in backward] == start.order[::-1]  # reverse order
+    at_h = bp.step_through_state(15)
+    assert at_h.node == "h" and [c for c, *_ in at_h.terms] == ["c1", "c2"]
+    assert np.isclose(sum(p for *_, p in at_h.terms), float(m.h.grad))
+    assert all(np.isclose(s.total, float(engine[s.node])) for s in backward if s.node in engine)
+    with pytest.raises(ValueError, match="at most 20"):
+        bp.step_through_state(21)
+
+
+def test_step_through_explorer_follows_the_slider() -> None:
+    from lecturelib.widgets.backprop import step_through_explorer
+
+    explorer = step_through_explorer()
+    explorer.buttons[1].click()
+    assert explorer.controls["step"].value == 1 and explorer.state.node == "w"
+    explorer.set(step=15)
+    assert "∂J/∂h" in explorer.text and "sum" in explorer.text

@@ -1,4 +1,4 @@
-"""MLP classification (notebook 07): data, softmax, formal definition, fits, explorer."""
+"""MLP classification (notebook 07): data, softmax, formal definition, fits, playground."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from lecturelib import classification as C
 from lecturelib.mlp import MLP
-from lecturelib.widgets.classification import classifier_explorer, describe_classifier
+from lecturelib.widgets.classification import describe_playground, playground_player
 
 
 def test_spirals_are_seeded_balanced_and_bounded() -> None:
@@ -166,42 +166,168 @@ def test_plot_runs_draws_one_series_per_label() -> None:
     np.testing.assert_array_equal(lines[1].get_xdata(), [0, 1, 2])
 
 
-def test_explorer_state_is_cached_and_checks_its_arguments() -> None:
-    a = C.explorer_state(8, 0, "relu")
-    b = C.explorer_state(32, 0, "relu")
-    assert a is b and a.sizes == [2, 3]  # width does not matter without hidden layers
-    assert C.explorer_state(4, 2, "tanh").sizes == [2, 4, 4, 3]
-    with pytest.raises(ValueError, match="width must be one of"):
-        C.explorer_state(3, 1, "tanh")
-    with pytest.raises(ValueError, match="depth must be one of"):
-        C.explorer_state(4, 5, "tanh")
+def test_fit_setting_is_cached_and_checks_its_arguments() -> None:
+    a = C.fit_setting(8, 0, "relu")
+    b = C.fit_setting(32, 0, "relu")
+    assert a is b and a.net.sizes == [2, 3]  # width does not matter without hidden layers
+    assert C.fit_setting(4, 2, "tanh").net.sizes == [2, 4, 4, 3]
+    with pytest.raises(ValueError, match="width must be a whole number >= 1"):
+        C.fit_setting(0, 1, "tanh")
+    with pytest.raises(ValueError, match="depth must be a whole number >= 0"):
+        C.fit_setting(4, -1, "tanh")
     with pytest.raises(ValueError, match="activation must be one of"):
-        C.explorer_state(4, 1, "sign")
+        C.fit_setting(4, 1, "sign")
+
+
+@pytest.mark.parametrize("data", C.DATASETS)
+def test_playground_data_are_two_balanced_seeded_classes(data: str) -> None:
+    X, y = C.playground_data(data, noise=0.0, seed=0)
+    assert X.shape == (C.PLAYGROUND_N, 2) and set(np.unique(y)) == {0, 1}
+    assert 0.35 < y.mean() < 0.65
+    np.testing.assert_array_equal(X, C.playground_data(data, noise=0.0, seed=0)[0])
+    assert not np.array_equal(X, C.playground_data(data, noise=0.0, seed=1)[0])
+    noisy, y2 = C.playground_data(data, noise=0.3, seed=0)
+    np.testing.assert_array_equal(y, y2)  # noise moves the points, not their labels
+    assert not np.array_equal(noisy, X)
+    assert np.all(np.abs(X) <= 1.6)
+
+
+def test_playground_data_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="data must be one of"):
+        C.playground_data("moons")
+    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+        C.playground_data("xor", noise=-0.1)
+    with pytest.raises(ValueError, match="n must be an even whole number"):
+        C.playground_data("xor", n=3)
+
+
+def test_the_xor_and_circles_labels_follow_their_rule() -> None:
+    X, y = C.playground_data("xor", noise=0.0)
+    np.testing.assert_array_equal(y, (X[:, 0] * X[:, 1] > 0).astype(int))
+    X, y = C.playground_data("circles", noise=0.0)
+    r = np.linalg.norm(X, axis=1)
+    assert r[y == 0].max() <= 0.45 and r[y == 1].min() >= 0.65
+
+
+def test_playground_start_is_step_zero_of_a_fresh_network() -> None:
+    state = C.playground_start(data="xor", width=3, depth=2, activation="relu")
+    assert state.sizes == (2, 3, 3, 2) and state.n_params == MLP([2, 3, 3, 2]).n_params
+    np.testing.assert_array_equal(state.theta, MLP([2, 3, 3, 2], activation="relu").theta)
+    assert state.step == 0 and state.steps.tolist() == [0]
+    net = MLP([2, 3, 3, 2], activation="relu")
+    assert state.train_loss[0] == pytest.approx(net.loss(state.X, state.y, "cross_entropy"))
+    assert state.unit_layers == (1, 2) and [u.shape[0] for u in state.units] == [3, 3]
+    res = C.PLAYGROUND_RESOLUTION
+    assert state.proba.shape == (res, res) and np.all((state.proba > 0) & (state.proba < 1))
+    assert C.playground_start(depth=0).units == () and C.playground_start(depth=0).sizes == (2, 2)
+    assert C.playground_start(depth=3).unit_layers == (1, 3)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        C.playground_start(optimizer="lbfgs")
+    with pytest.raises(ValueError, match="batch must be 'full' or a whole number"):
+        C.playground_start(batch=0)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        C.playground_start(lr=0.0)
+
+
+def test_playground_advance_is_pure_and_takes_steps_per_frame() -> None:
+    start = C.playground_start(data="circles", width=3, depth=1)
+    theta0 = start.theta.copy()
+    one = C.playground_advance(start)
+    assert one is not start and one.step == C.STEPS_PER_FRAME
+    np.testing.assert_array_equal(start.theta, theta0)  # the old state is left alone
+    assert start.step == 0 and len(start.train_loss) == 1
+    assert one.steps.tolist() == [0, C.STEPS_PER_FRAME] and len(one.test_loss) == 2
+    again = C.playground_advance(start)  # the same state, the same frame
+    np.testing.assert_array_equal(again.theta, one.theta)
+    # Advancing one state does not disturb another of the same settings (shared network).
+    two = C.playground_advance(one)
+    np.testing.assert_array_equal(C.playground_advance(start).theta, one.theta)
+    assert two.step == 2 * C.STEPS_PER_FRAME
+
+
+def test_playground_frames_are_the_steps_of_gradient_descent() -> None:
+    # Full-batch GD: a frame is STEPS_PER_FRAME steps theta <- theta - lr * grad J(theta).
+    state = C.playground_start(data="two gaussians", width=2, depth=1, lam=0.01, optimizer="gd",
+                               lr=0.3)  # fmt: skip
+    net = MLP([2, 2, 2])
+    penalised = net.loss_graph("cross_entropy")
+    theta = state.theta.copy()
+    for _ in range(C.STEPS_PER_FRAME):
+        net.theta = theta
+        _, grads = net.loss_and_grad(state.X, state.y, "cross_entropy")
+        g = np.concatenate([
+            (grads[k] + (0.01 * net.params[k] if k.startswith("W") else 0)).ravel()
+            for k in net.params
+        ])  # fmt: skip
+        theta = theta - 0.3 * g
+    assert penalised is not None
+    np.testing.assert_allclose(C.playground_advance(state).theta, theta, rtol=1e-10, atol=1e-12)
+
+
+def test_playground_learns_and_a_run_is_the_same_however_it_is_cut() -> None:
+    run = C.playground_run(100, data="circles", width=3, depth=1)
+    assert run.train_loss[-1] < 0.5 * run.train_loss[0] and run.train_accuracy > 0.9
+    sgd = C.playground_run(3, data="xor", batch=10, optimizer="gd", lr=0.3)
+    again = C.playground_run(3, data="xor", batch=10, optimizer="gd", lr=0.3)
+    np.testing.assert_array_equal(sgd.theta, again.theta)
+    adam = C.playground_start(data="xor")
+    for _ in range(3):
+        adam = C.playground_advance(adam)
+    np.testing.assert_array_equal(adam.theta, C.playground_run(3, data="xor").theta)
+    with pytest.raises(ValueError, match="frames must be a whole number"):
+        C.playground_run(-1)
+
+
+def test_a_diverging_run_stops_and_says_so() -> None:
+    # Cross-entropy's gradient is bounded, so the player's step sizes do not diverge; a
+    # step size of 1e7 does, at the first step.
+    start = C.playground_start(data="xor", optimizer="gd", lr=1e7)
+    state = C.playground_advance(start)
+    assert state.diverged and state.step == 0 and np.all(np.isfinite(state.theta))
+    np.testing.assert_array_equal(state.theta, start.theta)  # where it was before the jump
+    assert C.playground_advance(state) is state
+    assert "diverged" in describe_playground(state)
+    assert "diverged" not in describe_playground(start)
 
 
 @pytest.mark.parametrize(
     "values",
     [
         dict(width=1, depth=3, activation="relu"),
-        dict(width=32, depth=3, activation="logistic"),
-        dict(width=1, depth=0, activation="tanh"),
-        dict(width=32, depth=1, activation="tanh"),
+        dict(width=8, depth=3, activation="logistic", batch=10),
+        dict(depth=0, data="xor"),
+        dict(lr=3.0, optimizer="gd", lam=0.0, data="circles"),
     ],
 )
-def test_explorer_extremes_neither_raise_nor_warn(values) -> None:
+def test_playground_player_extremes_neither_raise_nor_warn(values) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
-        explorer = classifier_explorer(width=8, depth=1)
-        first = explorer.image.value
-        state = explorer.set(**values)
-        assert np.all(np.isfinite(state.log_likelihood))
-        assert np.all(np.isfinite(state.confidence))
-        assert 0 <= state.test_accuracy <= 1
-        assert explorer.image.value != first
-        assert explorer.text == describe_classifier(state)
-        assert f"parameters: {state.n_params}" in explorer.text
-        ended = "could improve no further" if state.converged else "still improving"
-        assert ended in explorer.text
-    bundle = explorer._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("Width, depth, activation")
+        player = playground_player()
+        first = player.image.value
+        state = player.set(**values)
+        assert player.image.value != first and player.frame == 0
+        assert player.text == describe_playground(state)
+        assert f"{state.n_params} parameters" in player.text
+        player.step(3)
+        assert player.state.step in (3 * C.STEPS_PER_FRAME, player.state.step)
+        assert np.all(np.isfinite(player.state.proba))
+        assert player.text.splitlines()[2].startswith(f"step {player.state.step}:")
+    bundle = player._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("Playground: press play")
+
+
+def test_playground_picture_shows_every_hidden_unit() -> None:
+    from lecturelib.plots.classification import GAP, UNITS_PER_ROW, units_mosaic
+
+    state = C.playground_start(width=6, depth=3)
+    image, starts = units_mosaic(state.units, state.unit_layers)
+    res = C.PLAYGROUND_RESOLUTION
+    rows_per_layer = -(-6 // UNITS_PER_ROW)
+    assert image.shape == (
+        2 * rows_per_layer * (res + GAP) - GAP,
+        UNITS_PER_ROW * (res + GAP) - GAP,
+        3,
+    )
+    assert starts == [(1, 0), (3, rows_per_layer * (res + GAP))]
+    assert np.all((image >= 0) & (image <= 1))

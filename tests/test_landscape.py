@@ -10,16 +10,21 @@ import pytest
 
 from lecturelib.backprop import fit_by_gradient_descent, slide_theta, slides_data
 from lecturelib.landscape import (
+    DESCENT_STEPS,
     LANDSCAPES,
     OPTIMIZER_CHOICES,
+    STEPS_PER_FRAME,
     activation_derivative,
     along_the_floor,
-    explore,
+    descent_advance,
+    descent_start,
     flip_unit,
     hessian_eigenvalues,
     landscape_graph,
     landscape_grid,
+    landscape_state,
     linear_slice,
+    lowest_value,
     mlp_losses,
     probe_losses,
     restart_failure_rate,
@@ -32,12 +37,14 @@ from lecturelib.landscape import (
 from lecturelib.mlp import MLP
 from lecturelib.plots import new_figure
 from lecturelib.plots.landscape import (
+    LOSS_FLOOR,
+    DescentPlot,
     plot_final_losses,
     plot_saturation,
     plot_slice,
     plot_trajectories,
 )
-from lecturelib.widgets.landscape import landscape_explorer
+from lecturelib.widgets.landscape import descent_player, landscape_explorer
 
 X, Y = slides_data()
 
@@ -224,11 +231,11 @@ def test_run_optimizer_rejects_bad_arguments() -> None:
 @pytest.mark.parametrize("landscape", list(LANDSCAPES))
 @pytest.mark.parametrize("optimizer", OPTIMIZER_CHOICES)
 @pytest.mark.parametrize(("log10_lr", "clip"), [(-3.0, 0.0), (0.5, 0.0), (0.5, 5.0), (-3.0, 5.0)])
-def test_explore_extremes_never_raise_or_warn(landscape, optimizer, log10_lr, clip) -> None:
+def test_landscape_state_extremes_never_raise_or_warn(landscape, optimizer, log10_lr, clip) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
-        state = explore(landscape, optimizer, log10_lr, clip)
+        state = landscape_state(landscape, optimizer, log10_lr, clip)
     tr = state.trajectory
     assert np.all(np.isfinite(tr.points))
     assert len(tr.values) == len(tr.points) == tr.steps + 1
@@ -247,7 +254,7 @@ def test_explorer_widget_updates_fast_and_describes() -> None:
     assert "f = x²/2 + 10 y²; gd, lr = 0.0501" in explorer.text
     first = explorer.image.value
     start = time.perf_counter()
-    state = explore("valley", "gd", 0.5, 0.0)
+    state = landscape_state("valley", "gd", 0.5, 0.0)
     assert time.perf_counter() - start < 5  # generous; the update itself takes ~10 ms
     assert state.trajectory.left_box
     explorer.set(log10_lr=0.5)
@@ -270,3 +277,67 @@ def test_landscape_figures_draw() -> None:
     tr = run_optimizer("valley")
     plot_trajectories(axes[1, 2], "valley", [tr], ["gd"], "valley")
     assert len(axes[1, 2].lines) == 4
+
+
+# --------------------------------------------------------------------------------------
+# The descent player
+# --------------------------------------------------------------------------------------
+def test_descent_start_and_advance_are_pure_and_show_the_run_step_by_step() -> None:
+    state = descent_start("two minima", "momentum", -1.5, 1.7, 1.4)
+    full = run_optimizer("two minima", "momentum", 10**-1.5, steps=DESCENT_STEPS, start=(1.7, 1.4))
+    np.testing.assert_array_equal(state.trajectory.points, full.points)  # one implementation
+    assert state.shown == 0 and state.points.shape == (1, 2) and not state.done
+    assert state.f_min == pytest.approx(lowest_value("two minima"))
+    later = descent_advance(state, landscape="two minima")
+    assert later is not state and state.shown == 0  # a new state; the old one is untouched
+    assert later.shown == STEPS_PER_FRAME
+    np.testing.assert_array_equal(later.points, full.points[: STEPS_PER_FRAME + 1])
+    np.testing.assert_array_equal(later.values, full.values[: STEPS_PER_FRAME + 1])
+    for _ in range(DESCENT_STEPS):  # more frames than needed: it stops at the end
+        later = descent_advance(later)
+    assert later.done and later.shown == full.steps == DESCENT_STEPS
+    with pytest.raises(TypeError, match="DescentState"):
+        descent_advance(None)
+    with pytest.raises(ValueError, match="x0 must be a finite number"):
+        descent_start(x0=float("nan"))
+
+
+def test_lowest_values_of_the_landscapes() -> None:
+    assert lowest_value("valley") == 0.0
+    assert lowest_value("saddle") == pytest.approx(-1.0, abs=1e-12)
+    roots = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
+    assert lowest_value("two minima") == pytest.approx((roots[0] ** 2 - 1) ** 2 + 0.3 * roots[0])
+
+
+def test_a_diverging_run_plays_to_its_end_without_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"(?!lecturelib)")
+        state = descent_start("valley", "gd", 0.5, -1.8, 1.2)
+        _fig, axes = new_figure(1, 2)
+        plot = DescentPlot(axes[0, 0], axes[0, 1], state)
+        while not state.done:
+            state = descent_advance(state)
+            plot.update(state)
+    assert state.trajectory.diverged and state.shown == state.trajectory.steps < DESCENT_STEPS
+
+
+def test_descent_player_plays_steps_and_resets() -> None:
+    player = descent_player()
+    assert "step 0 of 160: at (1.7, 1.4)" in player.text
+    first = player.image.value
+    for tick in range(1, 4):  # the browser's Play widget counts 1, 2, 3
+        player.play.value = tick
+    assert player.state.shown == 3 * STEPS_PER_FRAME and player.image.value != first
+    assert "step 6 of 160" in player.text and "minimum" not in player.text  # no spoiler
+    player.step(DESCENT_STEPS)
+    assert player.state.done and "stopped at the global minimum" in player.text
+    curve = player.figure.axes[1].lines[0].get_xydata()
+    assert len(curve) == DESCENT_STEPS + 1 and np.all(curve[:, 1] >= LOSS_FLOOR)
+    player.set(optimizer="gd")  # a control starts a new run
+    assert player.state.shown == 0 and player.frame == 0
+    player.step(DESCENT_STEPS)
+    assert "stopped at the local minimum" in player.text
+    player.reset()
+    assert player.state.shown == 0
+    assert len(player.frame_times) == 3 + 2 * DESCENT_STEPS  # 3 ticks, 2 x 160 steps

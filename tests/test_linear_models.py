@@ -252,3 +252,63 @@ def test_regularisation_path_plot_keeps_the_weights_readable() -> None:
     (line,) = ax_norm.get_lines()
     np.testing.assert_array_equal(line.get_ydata(), path.norms)
     assert len(marker) == 1 and marker[0].get_xdata()[0] == pytest.approx(-3.0)
+
+
+# --------------------------------------------------------------------------------------
+# Minibatch SGD
+# --------------------------------------------------------------------------------------
+def test_minibatch_study_takes_the_steps_a_plain_loop_takes() -> None:
+    study = S.minibatch_study((1, 5, 40), n=40, lr=0.1, epochs=2, seeds=3)
+    data = S.linear_data(n=40, seed=1)
+    w_ls, b_ls = S.least_squares(data.X, data.y)
+    for k, size in enumerate(study.batch_sizes):
+        rng = np.random.default_rng(1000 + size)
+        thetas = np.zeros((3, 3))  # (seeds, w1 w2 b)
+        for _ in range(study.budget // size):
+            idx = rng.integers(40, size=(3, size)) if size < 40 else None
+            for s in range(3):
+                rows = np.arange(40) if idx is None else idx[s]
+                X, y = data.X[rows], data.y[rows]
+                r = y - (X @ thetas[s, :2] + thetas[s, 2])
+                grad = np.append(-2 * (r @ X) / size, -2 * r.mean())
+                thetas[s] = thetas[s] - 0.1 * grad
+        assert study.spent[k][-1] == study.budget == 80
+        direct = [S.objective(data.X, data.y, t[:2], t[2]) for t in thetas]
+        floor = S.objective(data.X, data.y, w_ls, b_ls)
+        np.testing.assert_allclose(study.excess[k][:, -1], np.array(direct) - floor, rtol=1e-7)
+    full = study.excess[2]
+    assert np.all(full == full[0])  # the full batch has no randomness: every seed alike
+    assert study.spent[2].tolist() == [0, 40, 80]
+    np.testing.assert_array_equal(study.at(2, 79), full[:, 1])  # 79 buys one full step
+
+
+def test_minibatch_noise_falls_about_as_one_over_the_batch_size() -> None:
+    study = S.minibatch_study((1, 4, 16), n=2000, lr=0.1, epochs=3, seeds=40)
+    ratios = study.excess_mean[:-1] / study.excess_mean[1:]  # about 4 each
+    assert np.all((ratios > 2.5) & (ratios < 6)), ratios
+    assert np.all(study.excess_mean > 0)
+
+
+def test_minibatch_study_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="batch sizes must be at most n = 10"):
+        S.minibatch_study((1, 20), n=10)
+    with pytest.raises(ValueError, match="a batch size must be a whole number >= 1"):
+        S.minibatch_study((0,), n=10)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        S.minibatch_study((1,), n=10, lr=0.0)
+
+
+def test_minibatch_plot_draws_one_curve_and_band_per_batch_size() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.linear_models import plot_minibatch
+
+    study = S.minibatch_study((1, 50), n=50, lr=0.1, epochs=2, seeds=5)
+    _fig, axes = new_figure()
+    ax = axes[0, 0]
+    plot_minibatch(ax, study)
+    assert len(ax.lines) == 2 and len(ax.collections) == 1  # the full batch has no spread
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "batch $B = 1$",
+        "full batch (gradient descent)",
+    ]

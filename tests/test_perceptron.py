@@ -17,6 +17,7 @@ from lecturelib.perceptron import (
     count_solved,
     function_name,
     gate_state,
+    hidden_layer_state,
     is_linearly_separable,
     learn_xnor,
     line_in_box,
@@ -206,6 +207,33 @@ def test_two_layer_explorer_updates_both_plots_and_table() -> None:
     assert "separable in hidden space: no" in explorer.text
 
 
+def test_hidden_layer_state_is_the_slides_output_over_two_hidden_units() -> None:
+    slide = slide_xnor_network()
+    W, theta = slide["W"], slide["theta"]
+    state = hidden_layer_state(W[0, 0], W[0, 1], theta[0], W[1, 0], W[1, 1], theta[1])
+    assert state.computes == "XNOR" and state.v.tolist() == [1, 1] and state.theta_out == 1
+    xor = hidden_layer_state(1, -1, 1, -1, 1, 1)  # i1 AND NOT i2, NOT i1 AND i2
+    assert xor.computes == "XOR"
+
+
+def test_two_layer_plot_shades_where_each_unit_fires() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.perceptron import TwoLayerPlot
+
+    _, axes = new_figure(1, 2)
+    plot = TwoLayerPlot(axes[0, 0], axes[0, 1], hidden_layer_state(1, 1, 2, -1, -1, 0))
+    g = plot.gx[0]  # the grid's coordinates along each axis
+    h1 = np.asarray(plot.h1_side.get_array())
+    # h1 = AND fires where i1 + i2 >= 2: the top-right corner only
+    assert h1[-1, -1] == 1 and h1[0, 0] == 0
+    assert np.array_equal(h1, (plot.gx + plot.gy >= 2).astype(float))
+    out = np.asarray(plot.out_side.get_array())
+    assert np.array_equal(out, (plot.gx + plot.gy >= 1).astype(float))
+    plot.update(hidden_layer_state(1, 1, 1, -1, -1, 0))  # h1 becomes OR: more of it fires
+    assert np.asarray(plot.h1_side.get_array()).sum() > h1.sum()
+    assert g[0] < 0 < 1 < g[-1]
+
+
 def test_learned_xnor_success_and_failure() -> None:
     success = learn_xnor(4, seed=0)
     assert success.solved and success.loss <= 1e-3
@@ -260,3 +288,20 @@ def test_small_integer_units_include_the_slides_units() -> None:
             assert tuple(threshold_unit(INPUTS, unit[:2], unit[2]).tolist()) == f.outputs
     with pytest.raises(ValueError, match="limit must be"):
         small_integer_unit((0, 0, 0, 1), limit=-1)
+
+
+def test_learned_hidden_space_shades_where_the_network_fires() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.perceptron import plot_learned_hidden_space
+
+    fit = next(f for f in count_solved([2], seeds=range(12))[2] if f.solved)
+    _, axes = new_figure()
+    plot_learned_hidden_space(axes[0, 0], fit)
+    (layer,) = axes[0, 0].images
+    shade = np.asarray(layer.get_array())
+    left, right, bottom, top = layer.get_extent()
+    n = shade.shape[0]
+    for h, fires in zip(fit.hidden, XNOR, strict=True):  # each point's grid cell
+        col = round(float((h[0] - left) / (right - left) * (n - 1)))
+        row = round(float((h[1] - bottom) / (top - bottom) * (n - 1)))
+        assert shade[row, col] == fires

@@ -8,7 +8,17 @@ import pytest
 from lecturelib import autodiff as ad
 from lecturelib.autodiff import Graph
 from lecturelib.mlp import MLP
-from lecturelib.plots.graph import draw_graph, graph_layout, node_kind, node_label
+from lecturelib.plots import new_figure
+from lecturelib.plots.graph import (
+    GraphDrawing,
+    draw_graph,
+    edge_derivatives,
+    figure_size,
+    graph_layout,
+    math_name,
+    node_kind,
+    node_label,
+)
 from lecturelib.regression import regression_graph
 
 
@@ -42,9 +52,9 @@ def test_node_kinds_follow_the_slides() -> None:
 def test_labels_carry_value_partial_and_order() -> None:
     model = _ridge()
     label = node_label(model.r, show_values=True, show_grads=True, order=6, objective="J")
-    assert label == "6: r\n= 2\n∂J = 4"
+    assert label == "6: $r$\n= 2\n∂J = 4"
     big = ad.Param("W", np.zeros((3, 3)))
-    assert node_label(big, show_values=True) == "W\n= array(3, 3)"
+    assert node_label(big, show_values=True) == "$W$\n= array(3, 3)"
 
 
 def test_draw_graph_draws_every_node_and_edge() -> None:
@@ -52,10 +62,42 @@ def test_draw_graph_draws_every_node_and_edge() -> None:
     fig = draw_graph(model.graph, show_values=True, show_grads=True, show_order=True)
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
-    assert len(texts) == len(model.graph.nodes)
-    assert "6: r\n= 2\n∂J = 4" in texts
     edges = sum(len(n.inputs) for n in model.graph.nodes)
+    assert len(texts) == len(model.graph.nodes) + edges  # every edge carries its derivative
+    assert "6: $r$\n= 2\n∂$J$ = 4" in texts
     assert len(ax.patches) == edges
+    assert all(t.get_fontsize() >= 9 for t in ax.texts)
+    assert fig.get_figwidth() <= 11.5
+
+
+def test_names_are_maths_and_the_loss_is_not_a_stroke() -> None:
+    assert math_name("l") == "$\\ell$" and math_name("y_hat") == "$\\hat{y}$"
+    assert math_name("c1") == "$c_{1}$" and math_name("w211") == "$w_{211}$"
+
+
+def test_edges_carry_local_derivatives_and_miss_other_boxes() -> None:
+    model = _ridge()
+    local = {(p.name, c.name): d for (p, c), d in edge_derivatives(model.graph).items()}
+    assert np.allclose(local[("w", "w·x")], [1.0, 2.0])  # d(w·x)/dw = x
+    assert np.allclose(local[("w", "R")], 2 * 0.1 * np.array([0.5, -0.25]))
+    assert float(local[("r", "l")]) == 2 * float(model.r.value)
+    fig, ax = new_figure(figsize=figure_size(model.graph))  # as draw_graph sizes it
+    drawing = GraphDrawing(ax[0, 0], model.graph, show_values=True, show_grads=True)
+    pos = {n.name: p for n, p in drawing.layout.positions.items()}
+    for (parent, child), points in drawing.routes.items():
+        for name, centre in pos.items():
+            if name in (parent, child):
+                continue
+            hw, hh = drawing.half[name]
+            inside = (np.abs(points[:, 0] - centre[0]) < hw) & (
+                np.abs(points[:, 1] - centre[1]) < hh
+            )
+            assert not inside.any(), f"{parent} -> {child} cuts the box of {name}"
+    renderer = fig.canvas.get_renderer()
+    labels = [t.get_window_extent(renderer) for t in drawing.edge_labels.values()]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert not a.overlaps(b)
 
 
 def test_constants_can_be_hidden() -> None:

@@ -39,6 +39,14 @@ ACTIVATION_COLORS = {
 }
 _FLAT = "#e8e8e8"
 
+#: Each activation's formula and derivative as mathtext, for the panel titles.
+_MATH = {
+    "sign": (r"$\mathrm{sign}(z)$", r"$0$ for $z \neq 0$"),
+    "logistic": (r"$1/(1 + e^{-z})$", r"$s\,(1 - s)$"),
+    "tanh": (r"$\tanh(z)$", r"$1 - \tanh^2(z)$"),
+    "relu": (r"$\max(0, z)$", r"$0$ or $1$"),
+}
+
 
 def _shade_flat(ax: Axes, z: np.ndarray, flat: np.ndarray) -> None:
     """Shade the stretches of the z axis where ``flat`` is true (behind the curves)."""
@@ -117,15 +125,16 @@ def plot_activations(
         else:
             top.plot(z, act.f(z), color=color, linewidth=2)
             bottom.plot(z, grad, color=color, linewidth=2)
-        top.set_title(f"{act.name}: {act.formula}", fontsize=10)
-        bottom.set_title(f"derivative: {act.derivative}", fontsize=10)
-        bottom.set_xlabel("z")
+        formula, derivative = _MATH.get(act.name, (act.formula, act.derivative))
+        top.set_title(f"{act.name}: {formula}", fontsize=10)
+        bottom.set_title(f"derivative: {derivative}", fontsize=10)
+        bottom.set_xlabel("$z$")
         bottom.set_ylim(-0.1, 1.15)
-    axes[0, 0].set_ylabel("σ(z)")
-    axes[1, 0].set_ylabel("σ'(z)")
+    axes[0, 0].set_ylabel(r"$\sigma(z)$")
+    axes[1, 0].set_ylabel(r"$\sigma'(z)$")
     fig.suptitle(
-        "Grey: flat regions (σ' below 1% of its peak). Sigmoids are flat on both sides, "
-        "ReLU only for z < 0",
+        r"Grey: flat regions ($\sigma'$ below 1% of its peak). Sigmoids are flat on both sides, "
+        r"ReLU only for $z < 0$",
         fontsize=11,
     )
     return fig
@@ -142,7 +151,7 @@ def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float =
     for fit in fits:
         color = ACTIVATION_COLORS.get(fit.name, COLORS["black"])
         loss, _ = threshold_loss(fit.name, b)
-        ax.plot(b, loss, color=color, linewidth=1.8, label=f"σ = {fit.name}")
+        ax.plot(b, loss, color=color, linewidth=1.8, label=rf"$\sigma$ = {fit.name}")
         ax.plot([fit.b_path[0]], [fit.losses[0]], "o", color=color, markerfacecolor="white")
         ax.plot([fit.b], [fit.losses[-1]], "*", color=color, markersize=12)
         ax.annotate(
@@ -160,10 +169,10 @@ def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float =
         zorder=0,
         label=f"gap between the labels, x = {last_minus:.2f} to {first_plus:.2f}",
     )
-    ax.set_xlabel("threshold b")
-    ax.set_ylabel("training MSE J(b)")
+    ax.set_xlabel("threshold $b$")
+    ax.set_ylabel("training MSE $J(b)$")
     ax.set_xlim(-b_max, b_max)
-    ax.set_title("Gradient descent from b = -0.5 (o) to (*): sign never moves")
+    ax.set_title("Gradient descent from $b = -0.5$ (o) to (*): sign never moves")
     ax.legend(frameon=False, loc="upper right")
 
 
@@ -180,12 +189,12 @@ class UnitPlot:
             (self.g_lines[name],) = self.ax_g.plot([], [], color=color, linewidth=2, label=name)
         for ax in (self.ax_f, self.ax_g):
             ax.set_xlim(-1, 1)
-            ax.set_xlabel("input x")
+            ax.set_xlabel("input $x$")
             ax.axhline(0, color=COLORS["grey"], linewidth=0.6)
         self.ax_f.set_ylim(-1.15, 2.15)
         self.ax_g.set_ylim(-0.05, 1.1)
-        self.ax_f.set_ylabel("unit output σ(v x + b)")
-        self.ax_g.set_ylabel("σ'(v x + b)")
+        self.ax_f.set_ylabel(r"unit output $\sigma(v x + b)$")
+        self.ax_g.set_ylabel(r"$\sigma'(v x + b)$")
         self.ax_f.legend(frameon=False, loc="upper left", fontsize=9)
         self.ax_g.set_title("Its slope: the factor every gradient gets", fontsize=10)
         self.update(state)
@@ -196,7 +205,7 @@ class UnitPlot:
             self.f_lines[name].set_data(state.x, state.outputs[name])
             self.g_lines[name].set_data(state.x, state.grads[name])
         self.ax_f.set_title(
-            f"A unit σ(v x + b) with v = {state.v:.2f}, b = {state.b:.2f}", fontsize=10
+            rf"A unit $\sigma(v x + b)$ with $v$ = {state.v:.2f}, $b$ = {state.b:.2f}", fontsize=10
         )
 
 
@@ -215,8 +224,8 @@ def plot_timings(
     pos = np.arange(len(names))
     width = 0.38
     for shift, part, color, label in (
-        (-width / 2, "f", COLORS["blue"], "σ(z)"),
-        (width / 2, "grad", COLORS["orange"], "σ'(z)"),
+        (-width / 2, "f", COLORS["blue"], r"$\sigma(z)$"),
+        (width / 2, "grad", COLORS["orange"], r"$\sigma'(z)$"),
     ):
         heights = [timings[n][part] * 1e6 for n in names]
         bars = ax.bar(pos + shift, heights, width, color=color, label=label)
@@ -253,9 +262,9 @@ def plot_two_layer(
             w[k] * H[:, k],
             linestyle="--",
             color=colors[k % len(colors)],
-            label=f"w{k + 1} h{k + 1}(x)",
+            label=f"$w_{k + 1} h_{k + 1}(x)$",
         )
-    ax.plot(x, f, color=COLORS["vermillion"], linewidth=2.2, label="f(x) = Σ w_k h_k(x)")
-    ax.set_xlabel("x")
-    ax.set_title(f"σ = {activation}")
+    ax.plot(x, f, color=COLORS["vermillion"], linewidth=2.2, label=r"$f(x)$, their sum")
+    ax.set_xlabel("$x$")
+    ax.set_title(rf"$\sigma$ = {activation}")
     ax.axhline(0, color=COLORS["grey"], linewidth=0.6)

@@ -7,11 +7,19 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.axes import Axes
 
-from lecturelib.backprop import OperationCount, Timing, unit_contributions
+from lecturelib.backprop import (
+    OperationCount,
+    StepThroughState,
+    Timing,
+    multiple_children_graph,
+    unit_contributions,
+)
 from lecturelib.mlp import MLP
 from lecturelib.plots import COLORS
+from lecturelib.plots.graph import FONT_SIZES, GraphDrawing, math_name
+from lecturelib.tables import fmt
 
-__all__ = ["plot_fit", "plot_operation_counts", "plot_timings"]
+__all__ = ["StepThroughPlot", "plot_fit", "plot_operation_counts", "plot_timings"]
 
 _METHOD_STYLE = {
     "backprop": (COLORS["blue"], "o", "backprop (forward + backward)"),
@@ -67,3 +75,53 @@ def plot_fit(ax: Axes, x: np.ndarray, y: np.ndarray, net: MLP, title: str = "") 
     ax.set_ylabel("y")
     ax.set_title(title or "The fitted network")
     ax.legend(frameon=False, fontsize=8, loc="upper center")
+
+
+class StepThroughPlot:
+    """The graph of :func:`lecturelib.backprop.multiple_children_graph`, redrawn in place
+    for each state of :func:`lecturelib.backprop.step_through_state`.
+
+    A node shows ``= value`` once the forward pass has computed it and ``∂J = ...`` once
+    the backward pass has; the node being visited is outlined in vermillion, with the edges
+    it reads (forward) or the edges its children send back along (backward) thick, and each
+    edge's local derivative shown once the forward pass has reached its head.
+    """
+
+    def __init__(self, ax: Axes, state: StepThroughState) -> None:
+        m = multiple_children_graph()
+        m.graph.forward(x=2.0)
+        m.graph.backward()
+        self.drawing = GraphDrawing(
+            ax,
+            m.graph,
+            show_values=True,
+            show_grads=True,
+            show_derivatives=True,
+            title="Step through backprop",
+        )
+        self.ax = ax
+        self.update(state)
+
+    def update(self, state: StepThroughState) -> None:
+        """Show what is known at ``state.step`` (in place)."""
+        for name in state.order:
+            lines = [math_name(name)]
+            lines.append("= " + fmt(state.values[name], 3) if name in state.values else "= ?")
+            lines.append(
+                "∂$J$ = " + fmt(state.grads[name], 3) if name in state.grads else "∂$J$ = ?"
+            )
+            known = name in state.values
+            self.drawing.set_node(name, "\n".join(lines), hot=name == state.node, dim=not known)
+        hot, shown = set(state.hot_edges), set(state.shown_edges)
+        for edge in self.drawing.arrows:
+            self.drawing.set_edge(edge, hot=edge in hot, label=edge in shown)
+        if state.phase == "start":
+            title = "Step 0: nothing computed yet"
+        elif state.phase == "forward":
+            title = f"Forward pass, step {state.step}: compute {state.node} from its inputs"
+        else:
+            title = (
+                f"Backward pass, step {state.step}: {state.node} sums what its "
+                f"{len(state.terms)} child{'ren' if len(state.terms) != 1 else ''} send back"
+            )
+        self.ax.set_title(title, fontsize=FONT_SIZES["title"])

@@ -6,15 +6,16 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
-from matplotlib.ticker import MaxNLocator
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
-from lecturelib.classification import ClassifierState
+from lecturelib.classification import PlaygroundState
 from lecturelib.plots import COLORS
 
 __all__ = [
     "CLASS_COLORS",
-    "ClassifierExplorerPlot",
+    "PlaygroundPlot",
     "RegionPlot",
     "plot_log_likelihood",
     "plot_points",
@@ -179,40 +180,138 @@ def plot_runs(
     return artists
 
 
-class ClassifierExplorerPlot:
-    """The explorer's figure: decision regions (left), log-likelihood during training (right)."""
+def _blend(values: np.ndarray, low: str, high: str, strength: float = 1.0) -> np.ndarray:
+    """RGB of ``values`` in [-1, 1]: ``low`` at -1, white at 0, ``high`` at 1."""
+    v = np.clip(values, -1.0, 1.0)[..., None] * strength
+    lo, hi = np.asarray(to_rgb(low)), np.asarray(to_rgb(high))
+    return np.where(v < 0, 1.0 + (-v) * (lo - 1.0), 1.0 + v * (hi - 1.0))
 
-    def __init__(self, axes: Sequence[Axes], state: ClassifierState) -> None:
-        self.regions = RegionPlot(
-            axes[0], state.axis, state.classes, state.confidence, state.X, state.y
+
+#: Hidden units' pictures: negative outputs blue, positive orange (Okabe-Ito).
+UNIT_LOW, UNIT_HIGH = COLORS["blue"], COLORS["orange"]
+#: Tiles per row of the hidden units' mosaic, and the gap between tiles (grid cells).
+UNITS_PER_ROW, GAP = 4, 3
+
+
+def units_mosaic(
+    units: Sequence[np.ndarray], layers: Sequence[int]
+) -> tuple[np.ndarray, list[tuple[int, float]]]:
+    """Every hidden unit's picture as tiles of one RGB image (small multiples, drawn fast).
+
+    ``units[i]`` has shape ``(m, res, res)``: the outputs of the ``m`` units of hidden layer
+    ``layers[i]`` on the grid, each scaled by its largest absolute value (so its shape
+    shows whatever its range). Returns the image (white between tiles) and, for each
+    layer, ``(layer, row of the image where its tiles start)``.
+    """
+    if not units:
+        return np.ones((1, 1, 3)), []
+    res = units[0].shape[-1]
+    cols = min(UNITS_PER_ROW, max(u.shape[0] for u in units))
+    rows = [int(np.ceil(u.shape[0] / cols)) for u in units]
+    tile = res + GAP
+    image = np.ones((sum(rows) * tile - GAP, cols * tile - GAP, 3))
+    starts, top = [], 0
+    for u, r, layer in zip(units, rows, layers, strict=True):
+        starts.append((layer, top))
+        scale = np.max(np.abs(u), axis=(1, 2), keepdims=True)
+        scaled = np.divide(u, scale, out=np.zeros_like(u), where=scale > 0)
+        for k in range(u.shape[0]):
+            i, j = top + (k // cols) * tile, (k % cols) * tile
+            image[i : i + res, j : j + res] = _blend(scaled[k][::-1], UNIT_LOW, UNIT_HIGH)  # x2 up
+        top += r * tile
+    return image, starts
+
+
+class PlaygroundPlot:
+    """The playground: decision regions and data, every hidden unit's picture, the losses.
+
+    ``axes``: three axes, left to right. Every artist is made once; :meth:`update` moves
+    them in place (one image per picture, so a frame redraws fast).
+    """
+
+    def __init__(self, axes: Sequence[Axes], state: PlaygroundState) -> None:
+        self.ax_regions, self.ax_units, self.ax_loss = axes
+        figure = self.ax_regions.figure
+        if not isinstance(figure.canvas, FigureCanvasAgg):
+            # A canvas of its own: savefig then reuses one renderer, whose caches of laid-out
+            # text and parsed mathtext hold from frame to frame (a third of a frame's time).
+            FigureCanvasAgg(figure)
+        limit = float(state.axis[-1])
+        extent = (-limit, limit, -limit, limit)
+        ax = self.ax_regions
+        self.regions = ax.imshow(
+            np.ones((2, 2, 3)), origin="lower", extent=extent, interpolation="bilinear", zorder=1
         )
-        self.ax_ll = axes[1]
-        (self.line,) = axes[1].plot([], [], color=COLORS["orange"], linewidth=1.8)
-        n = len(state.y)
-        self.floor = -n * np.log(3.0)
-        axes[1].axhline(self.floor, color=COLORS["grey"], linestyle=":", linewidth=1)
-        axes[1].text(
-            1, self.floor, " guessing: n log(1/3)", va="bottom", fontsize=8, color=COLORS["grey"]
+        self.points = [
+            ax.scatter([], [], s=12, color=CLASS_COLORS[c], marker=MARKERS[c],
+                       edgecolors="white", linewidths=0.4, label=f"class {c}", zorder=3)
+            for c in (0, 1)
+        ]  # fmt: skip
+        ax.set(xlim=(-limit, limit), ylim=(-limit, limit), xlabel="$x_1$", ylabel="$x_2$")
+        ax.set_aspect("equal")
+        ax.grid(False)
+        ax.set_xticks([-1, 0, 1])
+        ax.set_yticks([-1, 0, 1])
+        for a in axes:  # titles at a fixed height: no layout computed at each frame
+            a.set_title(" ", y=1.01)
+        au = self.ax_units
+        self.units = au.imshow(np.ones((1, 1, 3)), origin="upper", interpolation="nearest")
+        au.set_xticks([])
+        au.set_yticks([])
+        au.grid(False)
+        for side in au.spines.values():
+            side.set_visible(False)
+        self.layer_labels = [
+            au.text(-1, 0, "", rotation=90, ha="right", va="top", fontsize=9) for _ in range(2)
+        ]
+        al = self.ax_loss
+        (self.train_line,) = al.plot([], [], color=CLASS_COLORS[0], linewidth=1.8, label="train")
+        (self.test_line,) = al.plot(
+            [], [], color=CLASS_COLORS[1], linewidth=1.8, linestyle="--", label="test"
         )
-        axes[1].set_xscale("symlog", linthresh=10, linscale=0.5)
-        axes[1].set_xlabel("L-BFGS iteration")
-        axes[1].set_ylabel("log-likelihood")
-        axes[1].set_title("Log-likelihood while training")
+        al.set(xlabel="gradient step", ylabel=r"mean cross-entropy $\ell$")
+        al.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        al.yaxis.set_major_locator(MultipleLocator(0.5))
+        al.title.set_text("Loss: train (solid), test (dashed)")
         self.update(state)
 
-    def update(self, state: ClassifierState) -> None:
-        """Redraw for a new setting (in place)."""
-        hidden = (
-            "no hidden layer"
-            if state.depth == 0
-            else (f"{state.depth} x {state.width} {state.activation}")
+    def update(self, state: PlaygroundState) -> None:
+        """Redraw for a new frame or new settings (in place)."""
+        self.regions.set_data(
+            _blend(2 * state.proba - 1, CLASS_COLORS[0], CLASS_COLORS[1], strength=0.45)
         )
-        self.regions.update(
-            state.classes,
-            state.confidence,
-            f"{hidden}: train {state.train_accuracy:.0%}, test {state.test_accuracy:.0%}",
+        for c, artist in enumerate(self.points):
+            artist.set_offsets(state.X[state.y == c])
+        acc = f"train {state.train_accuracy:.0%}, test {state.test_accuracy:.0%}"
+        self.ax_regions.title.set_text(f"Step {state.step}: {acc}")
+        image, starts = units_mosaic(state.units, state.unit_layers)
+        self.units.set_data(image)
+        h, w = image.shape[:2]
+        self.units.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+        # Square tiles in the middle of a box that keeps its place (limits padded to its shape).
+        box = self.ax_units.get_position()
+        fw, fh = self.ax_units.figure.get_size_inches()
+        ratio = (box.height * fh) / (box.width * fw)
+        width, height = max(w, h / ratio), max(h, w * ratio)
+        left, top = (width - w) / 2, (height - h) / 2
+        self.ax_units.set(
+            xlim=(-0.5 - left, w - 0.5 + left), ylim=(h - 0.5 + top, -0.5 - top), aspect="auto"
         )
-        ll = state.log_likelihood
-        self.line.set_data(np.arange(len(ll)), ll)
-        self.ax_ll.set_xlim(0, max(len(ll) - 1, 10))
-        self.ax_ll.set_ylim(1.08 * self.floor, 0.05 * abs(self.floor))
+        for label, start in zip(self.layer_labels, [*starts, None, None], strict=False):
+            if start is None:
+                label.set_text("")
+            else:
+                label.set_position((-1.5, start[1]))
+                label.set_text(f"layer {start[0]}")
+        self.ax_units.title.set_text(
+            "Every hidden unit (blue < 0 < orange)" if starts else "No hidden layer: no units"
+        )
+        self.train_line.set_data(state.steps, state.train_loss)
+        self.test_line.set_data(state.steps, state.test_loss)
+        finite = np.concatenate([state.train_loss, state.test_loss])
+        finite = finite[np.isfinite(finite)]
+        top = max(1.0, 1.1 * float(finite.max())) if finite.size else 1.0
+        # Limits that change rarely (doubling steps, half units): the ticks stay, which
+        # keeps a frame fast (every new tick label is laid out again).
+        span = 100 * 2 ** int(np.ceil(np.log2(max(1.0, state.steps[-1] / 100))))
+        self.ax_loss.set(xlim=(0, span), ylim=(0, np.ceil(2 * top) / 2))

@@ -25,7 +25,7 @@ class PolynomialPlot:
             color=COLORS["grey"],
             linestyle=":",
             linewidth=1.5,
-            label="true curve cos(πx)",
+            label=r"true curve $\cos(\pi x)$",
         )
         ax_fit.scatter(
             state.x_train,
@@ -36,12 +36,12 @@ class PolynomialPlot:
             label="training points",
         )
         (self.fit,) = ax_fit.plot(
-            [], [], color=COLORS["vermillion"], linewidth=2, label="fit w·φ(x)"
+            [], [], color=COLORS["vermillion"], linewidth=2, label=r"fit $w^T\phi(x)$"
         )
         ax_fit.set_xlim(-1.05, 1.05)
         ax_fit.set_ylim(-2.0, 2.0)
-        ax_fit.set_xlabel("x")
-        ax_fit.set_ylabel("y")
+        ax_fit.set_xlabel("$x$")
+        ax_fit.set_ylabel("$y$")
         ax_fit.legend(frameon=False, fontsize=8, loc="lower center", ncol=2)
 
         ax_err.plot(
@@ -76,11 +76,13 @@ class PolynomialPlot:
             markeredgecolor=COLORS["black"],
             markeredgewidth=1.5,
         )
-        self.cursor = ax_err.axvline(0, color=COLORS["black"], linewidth=0.8, alpha=0.5)
+        self.cursor = ax_err.axvline(
+            0, color=COLORS["black"], linewidth=0.8, alpha=0.5, label="current degree"
+        )
         ax_err.set_yscale("log")
-        ax_err.set_xlabel("polynomial degree p")
+        ax_err.set_xlabel("polynomial degree $p$")
         ax_err.set_ylabel("mean squared error")
-        ax_err.set_title("Error against degree", fontsize=11)
+        ax_err.set_title("Training error falls, held-out error turns up", fontsize=11)
         ax_err.legend(frameon=False, fontsize=8, loc="upper left")
         self.update(state)
 
@@ -97,23 +99,16 @@ class PolynomialPlot:
 
 
 def plot_model_comparison(ax: Axes, results: Sequence[ModelResult], noise_variance: float) -> None:
-    """Held-out and training MSE of each model as horizontal bars (log scale)."""
-    names = [r.name for r in results]
+    """Held-out and training MSE of each model as dots on a log axis (a dot chart: bars
+    would start at an arbitrary point of a log axis, so their lengths would mean nothing)."""
+    names = [r.name.replace("h1, h2, h3", "$h_1, h_2, h_3$") for r in results]
     y = np.arange(len(results))[::-1]
-    ax.barh(
-        y + 0.18,
-        [r.test_mse for r in results],
-        height=0.36,
-        color=COLORS["vermillion"],
-        label="held-out MSE",
-    )
-    ax.barh(
-        y - 0.18,
-        [r.train_mse for r in results],
-        height=0.36,
-        color=COLORS["blue"],
-        label="training MSE",
-    )
+    test = [r.test_mse for r in results]
+    train = [r.train_mse for r in results]
+    for yi, a, b in zip(y, train, test, strict=True):
+        ax.plot([min(a, b), max(a, b)], [yi, yi], color=COLORS["grey"], linewidth=1, zorder=1)
+    ax.plot(test, y, "o", color=COLORS["vermillion"], markersize=8, label="held-out MSE", zorder=3)
+    ax.plot(train, y, "s", color=COLORS["blue"], markersize=7, label="training MSE", zorder=3)
     ax.axvline(
         noise_variance,
         color=COLORS["black"],
@@ -123,11 +118,13 @@ def plot_model_comparison(ax: Axes, results: Sequence[ModelResult], noise_varian
     )
     ax.set_yticks(y)
     ax.set_yticklabels(names)
+    ax.set_ylim(y.min() - 0.6, y.max() + 0.6)
     ax.set_xscale("log")
     low = min(noise_variance, *(min(r.train_mse, r.test_mse) for r in results))
-    ax.set_xlim(left=0.5 * low)
+    high = max(max(r.train_mse, r.test_mse) for r in results)
+    ax.set_xlim(0.5 * low, 2.0 * high)
     ax.set_xlabel("mean squared error (log scale)")
-    ax.set_title("Restaurant popularity: lower is better", fontsize=11)
+    ax.set_title("Restaurant popularity: further left is better", fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.4, -0.22), ncol=3)
 
 

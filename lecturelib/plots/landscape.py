@@ -1,4 +1,5 @@
-"""Figures for non-convex optimisation (notebook 13): loss slices, seeds, trajectories."""
+"""Figures for non-convex optimisation (notebook 13): loss slices, seeds, trajectories, and
+the descent player's path and loss curve."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from lecturelib.landscape import (
     LANDSCAPES,
+    DescentState,
     LandscapeState,
     LossSlice,
     SeedStudy,
@@ -18,6 +21,7 @@ from lecturelib.landscape import (
 from lecturelib.plots import COLORS
 
 __all__ = [
+    "DescentPlot",
     "TrajectoryPlot",
     "plot_final_losses",
     "plot_saturation",
@@ -171,3 +175,70 @@ class TrajectoryPlot:
         self.end.set_color(COLORS["black"] if tr.diverged else COLORS["vermillion"])
         land = LANDSCAPES[state.landscape]
         self.ax.set_title(f"{land.formula}: {tr.status}", fontsize=9)
+
+
+#: The loss curve's floor: ``f - f_min`` below this is drawn at it (a run that has converged
+#: to the global minimum reaches 0, which a log axis cannot show).
+LOSS_FLOOR = 1e-8
+
+
+class DescentPlot:
+    """The descent player's figure: the path on the contours (left), ``f - f_min`` by step
+    (right, log scale). Both grow as frames are shown; artists move in place with
+    ``set_data`` and the contours are redrawn only when the landscape changes.
+    """
+
+    def __init__(self, ax_path: Axes, ax_loss: Axes, state: DescentState) -> None:
+        self.ax_path, self.ax_loss = ax_path, ax_loss
+        self.landscape: str | None = None
+        self.contours = None
+        color = COLORS["vermillion"]
+        (self.path,) = ax_path.plot([], [], ".-", color=color, linewidth=1.3, markersize=3)
+        (self.start,) = ax_path.plot([], [], "s", color=COLORS["black"], markersize=6)
+        (self.stationary,) = ax_path.plot([], [], "x", color=COLORS["black"], markersize=7)
+        (self.end,) = ax_path.plot([], [], "o", color=color, markersize=7)
+        (self.curve,) = ax_loss.plot([], [], "-", color=COLORS["blue"], linewidth=1.5)
+        (self.now,) = ax_loss.plot([], [], "o", color=COLORS["blue"], markersize=5)
+        ax_loss.set_yscale("log")
+        # Fixed ticks labelled as plain text: matplotlib's 10^k labels go through mathtext
+        # and its log locator runs at every draw, which more than doubled a frame's time.
+        ax_loss.yaxis.set_major_locator(FixedLocator([1e-8, 1e-6, 1e-4, 1e-2, 1, 1e2]))
+        ax_loss.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax_loss.yaxis.set_minor_locator(NullLocator())
+        for axis in (ax_path.xaxis, ax_path.yaxis, ax_loss.xaxis):
+            axis.set_major_locator(MaxNLocator(5))
+        ax_loss.set_xlabel("step")
+        # "f − f_min" with Unicode subscripts, not mathtext: mathtext is parsed again at
+        # every draw, which cost a fifth of a frame.
+        ax_loss.set_ylabel("f − f\u2098\u1d62\u2099")
+        ax_loss.set_ylim(LOSS_FLOOR / 3, 1e3)
+        self.update(state)
+
+    def update(self, state: DescentState) -> None:
+        """Show a new state (the contours are redrawn only if the landscape changed)."""
+        if state.landscape != self.landscape:
+            if self.contours is not None:
+                self.contours.remove()
+            self.contours = _draw_landscape(self.ax_path, state.landscape)
+            _style_landscape_axes(self.ax_path, state.landscape)
+            self.stationary.set_data(*_stationary_xy(state.landscape))
+            self.landscape = state.landscape
+        tr = state.trajectory
+        self.ax_loss.set_xlim(0, max(tr.steps, 1))
+        # The shown steps of the path drawn as in the static figures: cut where it gets
+        # far from the plot (Trajectory.drawn), so a diverging run does not rescale anything.
+        path = tr.drawn()[: state.shown + 1]
+        self.path.set_data(path[:, 0], path[:, 1])
+        self.start.set_data(path[:1, 0], path[:1, 1])
+        self.end.set_data(path[-1:, 0], path[-1:, 1])
+        gap = np.maximum(state.values - state.f_min, LOSS_FLOOR)
+        steps = np.arange(len(gap))
+        self.curve.set_data(steps, gap)
+        self.now.set_data(steps[-1:], gap[-1:])
+        land = LANDSCAPES[state.landscape]
+        # A title at a fixed height: matplotlib otherwise lays out every tick label at
+        # each draw to place it (a sixth of a frame's time).
+        self.ax_path.set_title(f"{land.formula}: the path of {tr.optimizer}", fontsize=9, y=1.01)
+        self.ax_loss.set_title(
+            "The loss falls, or not: f − f\u2098\u1d62\u2099 by step", fontsize=9, y=1.01
+        )

@@ -7,10 +7,23 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from lecturelib.linear_models import CurveData, RegressionData, RidgeState, SGDRun, objective
+from lecturelib.linear_models import (
+    CurveData,
+    MinibatchStudy,
+    RegressionData,
+    RidgeState,
+    SGDRun,
+    objective,
+)
 from lecturelib.plots import COLORS, CYCLE
 
-__all__ = ["RidgeFitPlot", "SGDPlot", "plot_convergence", "plot_regularization_path"]
+__all__ = [
+    "RidgeFitPlot",
+    "SGDPlot",
+    "plot_convergence",
+    "plot_minibatch",
+    "plot_regularization_path",
+]
 
 #: The regularisation path's weight axis covers the weights from this lambda on; at smaller
 #: lambda they grow large and leave the axis (their size shows on the norm's own axis).
@@ -208,3 +221,31 @@ class RidgeFitPlot:
         self.fit.set_data(state.x_grid, state.fit)
         self.marker.set_xdata([np.log10(state.lam)] * 2)
         self.ax_fit.set_title(f"λ = {state.lam:.2g}: ‖w‖ = {state.norm:.3g}", fontsize=10)
+
+
+def plot_minibatch(ax: Axes, study: MinibatchStudy) -> None:
+    """Excess loss against example-gradients spent, one curve per batch size.
+
+    The line is the median over the seeds, the band spans the 10th to the 90th percentile
+    (how far the seeds spread: SGD's noise). Both axes are logarithmic; the start (nothing
+    spent yet) is left out.
+    """
+    for k, (size, color) in enumerate(zip(study.batch_sizes, CYCLE, strict=False)):
+        spent, excess = study.spent[k][1:], study.excess[k][:, 1:]
+        low, mid, high = np.percentile(excess, [10, 50, 90], axis=0)
+        label = "full batch (gradient descent)" if size == study.n else f"batch $B = {size}$"
+        style = "o-" if len(spent) < 10 else "-"
+        ax.plot(spent, mid, style, color=color, linewidth=1.6, markersize=4, label=label)
+        if np.any(high > low):
+            ax.fill_between(spent, low, high, color=color, alpha=0.25, linewidth=0)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _plain_log(ax.xaxis)
+    _plain_log(ax.yaxis)
+    ax.set_xlabel("example-gradients computed (the cost)")
+    ax.set_ylabel(r"excess loss $J - J_{\min}$")
+    ax.set_title(
+        f"Same budget, same $\\eta = {study.lr:g}$: small batches start fast, large ones end quiet",
+        fontsize=9,
+    )
+    ax.legend(frameon=False, fontsize=8, loc="lower left")

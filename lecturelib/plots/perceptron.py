@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, to_rgba
+from matplotlib.image import AxesImage
 
 from lecturelib.perceptron import (
     INPUTS,
@@ -38,6 +39,21 @@ def _grid(n: int = 121) -> tuple[np.ndarray, np.ndarray]:
     return np.meshgrid(g, g)
 
 
+def _side_layer(ax: Axes, color: str, alpha: float = 0.2) -> AxesImage:
+    """A see-through layer over the square, tinted by ``color`` where its data is 1 (the
+    side of a line where a unit fires) and clear elsewhere; set its data in ``update``."""
+    return ax.imshow(
+        np.zeros((2, 2)),
+        extent=(LOW, HIGH, LOW, HIGH),
+        origin="lower",
+        cmap=ListedColormap([(1.0, 1.0, 1.0, 0.0), to_rgba(color, alpha)]),
+        vmin=0,
+        vmax=1,
+        interpolation="nearest",
+        zorder=0,
+    )
+
+
 class GatePlot:
     """One threshold unit over the unit square: where it fires (shaded), its decision line
     ``w1*i1 + w2*i2 = theta``, and the four inputs filled when the unit fires on them."""
@@ -55,7 +71,9 @@ class GatePlot:
             interpolation="nearest",
             zorder=0,
         )
-        (self.line,) = ax.plot([], [], color=COLORS["blue"], linewidth=2, label="w·i = θ")
+        (self.line,) = ax.plot(
+            [], [], color=COLORS["blue"], linewidth=2, label=r"$w \cdot i = \theta$"
+        )
         self.points = ax.scatter(
             INPUTS[:, 0],
             INPUTS[:, 1],
@@ -68,7 +86,7 @@ class GatePlot:
             ax.annotate("", (x, y), xytext=(9, -14), textcoords="offset points", fontsize=9)
             for x, y in INPUTS
         ]
-        _square(ax, "input i1", "input i2")
+        _square(ax, "input $i_1$", "input $i_2$")
         self.update(state)
 
     def update(self, state: GateState) -> None:
@@ -83,6 +101,11 @@ class GatePlot:
         self.ax.set_title(f"The unit computes {state.name} (shaded: fires)", fontsize=11)
 
 
+def _math_name(name: str) -> str:
+    """``"x1"`` as mathtext ``$x_1$``: the slide's names of the four inputs."""
+    return f"${name[0]}_{name[1:]}$"
+
+
 def _draw_xnor_points(ax: Axes, xy: np.ndarray, texts: list) -> None:
     """Update the labels of the four points; points (nearly) on top of each other share one."""
     groups: dict[tuple[float, float], list[str]] = {}
@@ -95,7 +118,7 @@ def _draw_xnor_points(ax: Axes, xy: np.ndarray, texts: list) -> None:
     for text in texts:
         text.set_visible(False)
     for text, (p, names) in zip(texts, groups.items(), strict=False):
-        text.set_text(", ".join(names))
+        text.set_text(", ".join(_math_name(n) for n in names))
         text.xy = p
         text.set_visible(True)
 
@@ -131,12 +154,19 @@ class TwoLayerPlot:
             **style,
         )
         for name, (x, y) in zip(POINT_NAMES, INPUTS, strict=True):
-            ax_in.annotate(name, (x, y), xytext=(8, 6), textcoords="offset points")
-        (self.h1_line,) = ax_in.plot([], [], color=COLORS["green"], linewidth=2, label="h1 line")
-        (self.h2_line,) = ax_in.plot(
-            [], [], color=COLORS["orange"], linewidth=2, linestyle="--", label="h2 line"
+            ax_in.annotate(_math_name(name), (x, y), xytext=(8, 6), textcoords="offset points")
+        self.gx, self.gy = _grid()
+        self.h1_side = _side_layer(ax_in, COLORS["green"])
+        self.h2_side = _side_layer(ax_in, COLORS["orange"])
+        (self.h1_line,) = ax_in.plot(
+            [], [], color=COLORS["green"], linewidth=2, label=r"$h_1$ line"
         )
-        _square(ax_in, "input i1", "input i2")
+        (self.h2_line,) = ax_in.plot(
+            [], [], color=COLORS["orange"], linewidth=2, linestyle="--", label=r"$h_2$ line"
+        )
+        ax_in.fill([], [], color=to_rgba(COLORS["green"], 0.2), label=r"$h_1$ fires")
+        ax_in.fill([], [], color=to_rgba(COLORS["orange"], 0.2), label=r"$h_2$ fires")
+        _square(ax_in, "input $i_1$", "input $i_2$")
         ax_in.set_title("Input space: no single line\nseparates x's from o's", fontsize=11)
         ax_in.legend(
             frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2
@@ -150,10 +180,12 @@ class TwoLayerPlot:
             ax_hidden.annotate("", (0, 0), xytext=(8, 6), textcoords="offset points")
             for _ in POINT_NAMES
         ]
+        self.out_side = _side_layer(ax_hidden, COLORS["purple"])
         (self.out_line,) = ax_hidden.plot(
             [], [], color=COLORS["purple"], linewidth=2, label="output line"
         )
-        _square(ax_hidden, "hidden output h1", "hidden output h2")
+        ax_hidden.fill([], [], color=to_rgba(COLORS["purple"], 0.2), label="output fires")
+        _square(ax_hidden, "hidden output $h_1$", "hidden output $h_2$")
         ax_hidden.legend(
             frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2
         )
@@ -164,6 +196,10 @@ class TwoLayerPlot:
         target = np.array(XNOR, dtype=bool)
         self.h1_line.set_data(*state.hidden_lines[0])
         self.h2_line.set_data(*state.hidden_lines[1])
+        for layer, w, theta in zip((self.h1_side, self.h2_side), state.W, state.theta, strict=True):
+            layer.set_data((w[0] * self.gx + w[1] * self.gy >= theta).astype(float))
+        fires = state.v[0] * self.gx + state.v[1] * self.gy >= state.theta_out
+        self.out_side.set_data(fires.astype(float))
         h = state.hidden_output.astype(float)
         self.hx.set_offsets(h[target])
         self.ho.set_offsets(h[~target])
@@ -213,9 +249,15 @@ def plot_learned_hidden_space(ax: Axes, fit: XnorFit, title: str | None = None) 
     _draw_xnor_points(ax, h, texts)
     a, c = fit.output_boundary()
     low = -1.25 if fit.net.activation == "tanh" else LOW
+    g = np.linspace(low, HIGH, 121)
+    gx, gy = np.meshgrid(g, g)
+    side = _side_layer(ax, COLORS["purple"])
+    side.set_extent((low, HIGH, low, HIGH))
+    side.set_data((a[0] * gx + a[1] * gy + c > 0).astype(float))
+    ax.fill([], [], color=to_rgba(COLORS["purple"], 0.2), label="p(fire) > 0.5")
     xs, ys = line_in_box(a[0], a[1], -c, low, HIGH)
     ax.plot(xs, ys, color=COLORS["purple"], linewidth=2, label="output: p(fire) = 0.5")
-    _square(ax, "learned hidden unit h1", "learned hidden unit h2", low)
+    _square(ax, "learned hidden unit $h_1$", "learned hidden unit $h_2$", low)
     verdict = "solved" if fit.solved else "FAILED"
     ax.set_title(title or f"seed {fit.seed}: {verdict}, loss {fit.loss:.3g}", fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)

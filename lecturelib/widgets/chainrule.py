@@ -95,7 +95,7 @@ def paths_explorer(i: int = 0, j: int = 0) -> Explorer:
     """Pick an output ``c_i`` and an input ``a_j``: the paths between them and their sum."""
     comp = composition_example()
     fig, axes = new_figure(
-        figsize=(5.2, 3.2), margins={"left": 0.02, "right": 0.98, "bottom": 0.02, "top": 0.9}
+        figsize=(6.4, 3.9), margins={"left": 0.02, "right": 0.98, "bottom": 0.02, "top": 0.9}
     )
     plot = PathsPlot(axes[0, 0], comp, paths_state(i, j, comp))
     return Explorer(

@@ -10,8 +10,8 @@ from lecturelib.perceptron import (
     GateState,
     TwoLayerState,
     gate_state,
+    hidden_layer_state,
     slide_xnor_network,
-    two_layer_state,
 )
 from lecturelib.plots import new_figure
 from lecturelib.plots.perceptron import GatePlot, TwoLayerPlot
@@ -24,7 +24,6 @@ __all__ = [
     "gate_explorer",
     "two_layer_explorer",
     "two_layer_table",
-    "two_layer_update",
 ]
 
 
@@ -66,16 +65,6 @@ def two_layer_table(state: TwoLayerState) -> Table:
     )
 
 
-def two_layer_update(
-    w11: float, w12: float, theta1: float, w21: float, w22: float, theta2: float
-) -> TwoLayerState:
-    """The 03 explorer's pure update: hidden weights/thresholds -> the two-layer state.
-
-    The output unit stays the slide's ``o = [h1 + h2 >= 1]``.
-    """
-    return two_layer_state([[w11, w12], [w21, w22]], [theta1, theta2], (1.0, 1.0), 1.0)
-
-
 def describe_two_layer(state: TwoLayerState) -> str:
     """The 03 explorer's readout: the table, what the network computes, hidden separability."""
     verdict = "yes" if state.hidden_separable else "no"
@@ -104,7 +93,7 @@ def two_layer_explorer(**start: Any) -> Explorer:
         figsize=(8.0, 4.4),
         margins={"left": 0.08, "right": 0.98, "bottom": 0.25, "top": 0.87, "wspace": 0.35},
     )
-    plot = TwoLayerPlot(axes[0, 0], axes[0, 1], two_layer_update(**values))
+    plot = TwoLayerPlot(axes[0, 0], axes[0, 1], hidden_layer_state(**values))
     labels = {
         "w11": "h1: w11",
         "w12": "h1: w12",
@@ -125,7 +114,7 @@ def two_layer_explorer(**start: Any) -> Explorer:
     }
     return Explorer(
         controls,
-        two_layer_update,
+        hidden_layer_state,
         fig,
         plot.update,
         describe_two_layer,

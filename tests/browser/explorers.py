@@ -59,10 +59,10 @@ def _width() -> Any:
     return width_explorer(U.error_vs_width(activation="tanh"), N=4)
 
 
-def _classifier() -> Any:
-    from lecturelib.widgets.classification import classifier_explorer
+def _playground() -> Any:
+    from lecturelib.widgets.classification import playground_player
 
-    return classifier_explorer(width=8, depth=1, activation="tanh")
+    return playground_player()
 
 
 def _perturbation() -> Any:
@@ -89,6 +89,12 @@ def _lambda() -> Any:
     return lambda_explorer()
 
 
+def _step_through() -> Any:
+    from lecturelib.widgets.backprop import step_through_explorer
+
+    return step_through_explorer(step=15)
+
+
 def _landscape() -> Any:
     from lecturelib.widgets.landscape import landscape_explorer
 
@@ -103,9 +109,10 @@ EXPLORERS: dict[str, list[tuple[Factory, int | None]]] = {
     "04_activation_functions.ipynb": [(_unit, 0)],
     "05_three_hidden_units.ipynb": [(_approximation, 0)],
     "06_universal_approximation_and_depth.ipynb": [(_width, 0)],
-    "07_mlp_classification.ipynb": [(_classifier, 0)],
+    "07_mlp_classification.ipynb": [(_playground, 0)],  # 0: the noise slider
     "08_partial_derivatives_and_chain_rule.ipynb": [(_perturbation, 0), (_paths, None)],
     "09_backprop_least_squares.ipynb": [(_step_size, 0)],
     "10_backprop_ridge_regression.ipynb": [(_lambda, 0)],
+    "11_backprop_algorithm.ipynb": [(_step_through, 0)],
     "13_nonconvex_optimization.ipynb": [(_landscape, 1)],  # clipping: 0 is "off"
 }

@@ -284,3 +284,58 @@ def settle(page, index: int, previous: str, timeout: float = 10.0) -> ExplorerVi
         view = read_explorer(page, index)
     time.sleep(0.2)
     return read_explorer(page, index)
+
+
+PLAYERS = (
+    "() => [...document.querySelectorAll('.lecturelib-explorer')]"
+    ".filter(b => b.querySelector('.lecturelib-play'))"
+)
+
+
+def player_count(page) -> int:
+    """How many explorers on the page have a Play control (lecturelib.widgets.player)."""
+    return page.evaluate(f"() => ({PLAYERS})().length")
+
+
+def play_frames(page, index: int, seconds: float) -> tuple[int, float]:
+    """Press Play on player ``index``, count the figure's updates for ``seconds``, press pause.
+
+    Returns (figure updates seen, seconds measured in the page). Frames are counted in the
+    page itself (a MutationObserver on the image's ``src``), as a student would see them.
+    """
+    page.evaluate(
+        f"""(i) => {{
+            const box = ({PLAYERS})()[i];
+            const img = box.querySelector('.lecturelib-figure');
+            window.__lecturelibFrames = 0;
+            window.__lecturelibObserver = new MutationObserver(() => {{
+                window.__lecturelibFrames += 1;
+            }});
+            window.__lecturelibObserver.observe(
+                img, {{attributes: true, attributeFilter: ['src']}});
+            window.__lecturelibStart = performance.now();
+            box.querySelector('.lecturelib-play button').click();  // the first button: play
+        }}""",
+        index,
+    )
+    time.sleep(seconds)
+    result = page.evaluate(
+        f"""(i) => {{
+            const box = ({PLAYERS})()[i];
+            const buttons = box.querySelectorAll('.lecturelib-play button');
+            buttons[1].click();  // pause
+            window.__lecturelibObserver.disconnect();
+            const seconds = (performance.now() - window.__lecturelibStart) / 1000;
+            return [window.__lecturelibFrames, seconds];
+        }}""",
+        index,
+    )
+    return int(result[0]), float(result[1])
+
+
+def player_image(page, index: int) -> str:
+    """The ``src`` of player ``index``'s figure (changes with every frame shown)."""
+    return page.evaluate(
+        f"(i) => ({PLAYERS})()[i].querySelector('.lecturelib-figure').getAttribute('src') || ''",
+        index,
+    )
