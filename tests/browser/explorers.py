@@ -101,6 +101,12 @@ def _landscape() -> Any:
     return landscape_explorer()
 
 
+def _descent() -> Any:
+    from lecturelib.widgets.landscape import descent_player
+
+    return descent_player()
+
+
 EXPLORERS: dict[str, list[tuple[Factory, int | None]]] = {
     "00_start_here.ipynb": [(_tangent, 2)],
     "01_feature_maps.ipynb": [(_degree, 0)],
@@ -114,5 +120,6 @@ EXPLORERS: dict[str, list[tuple[Factory, int | None]]] = {
     "09_backprop_least_squares.ipynb": [(_step_size, 0)],
     "10_backprop_ridge_regression.ipynb": [(_lambda, 0)],
     "11_backprop_algorithm.ipynb": [(_step_through, 0)],
-    "13_nonconvex_optimization.ipynb": [(_landscape, 1)],  # clipping: 0 is "off"
+    # clipping: 0 is "off"; the descent player: its start x0 (at step 0 lr changes no picture)
+    "13_nonconvex_optimization.ipynb": [(_landscape, 1), (_descent, 1)],
 }
