@@ -18,9 +18,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CORRECT", "NOT_ANSWERED", "Exercise", "claim", "self_check"]
+__all__ = ["CORRECT", "NOT_ANSWERED", "NOT_WRITTEN", "Exercise", "claim", "self_check"]
 
 NOT_ANSWERED = "Not answered yet: replace None with your answer and run this cell again."
+NOT_WRITTEN = (
+    "Not written yet: replace the line that raises NotImplementedError with your code and "
+    "run this cell again."
+)
 CORRECT = "Correct!"
 HOLDS, FAILS = "✓", "✗ DOES NOT HOLD:"
 
@@ -51,8 +55,9 @@ def claim(statement: str, holds: Any) -> None:
 def self_check(answer: Any, test: Callable[[Any], bool | str], hint: str = "") -> None:
     """Print whether ``answer`` passes ``test``; never raises on a wrong answer.
 
-    ``None`` means "not answered yet", and so does a skeleton whose code still raises
-    ``NotImplementedError`` (a node class whose ``backward`` the student has not written).
+    ``None`` means "not answered yet"; a skeleton whose code still raises
+    ``NotImplementedError`` (a node class whose ``backward`` the student has not written)
+    means "not written yet".
     ``test`` returns ``True`` for a right answer,
     ``False`` for a wrong one (then ``hint`` is shown), or a string: a hint made for this
     particular wrong answer ("the sign is flipped", "a child's term is missing"). A ``test``
@@ -68,7 +73,7 @@ def _verdict(answer: Any, test: Callable[[Any], bool | str], hint: str) -> str:
     try:
         result = test(answer)
     except NotImplementedError:  # a code skeleton the student has not filled in yet
-        return NOT_ANSWERED
+        return NOT_WRITTEN
     except Exception as error:  # a malformed answer: explain, do not crash
         return f"Not yet ({type(error).__name__}: {error})" + (f". Hint: {hint}" if hint else ".")
     if isinstance(result, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lecturelib.checks import NOT_ANSWERED, Exercise, self_check
+from lecturelib.checks import NOT_ANSWERED, NOT_WRITTEN, Exercise, self_check
 from lecturelib.regression import regression_graph, slide_partials, tangent_state
 from lecturelib.tables import Table, fmt, graph_table
 from lecturelib.widgets.regression import tangent_explorer
@@ -47,7 +47,7 @@ def test_self_check_messages(capsys) -> None:
     def skeleton(a):
         raise NotImplementedError  # the student's code still says "write this"
 
-    assert said(1, skeleton) == NOT_ANSWERED
+    assert said(1, skeleton) == NOT_WRITTEN
 
 
 def test_an_exercise_prints_its_verdict(capsys) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path
 from matplotlib.text import Text
 
 from lecturelib.chainrule import KINDS, Composition, PathsState, PerturbationState, scalar_graph
-from lecturelib.plots import COLORS, new_figure
+from lecturelib.plots import COLORS, agg_canvas, new_figure
 from lecturelib.plots.graph import FONT_SIZES, math_name, place_edge_label
 
 __all__ = ["PathsPlot", "PerturbationPlot", "affine_scalar_graph", "plot_node_and_graph"]
@@ -104,7 +103,7 @@ def _draw_scalar_graph(
         )
         for node, (x, y) in pos.items()
     }
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    renderer = agg_canvas(ax.figure).get_renderer()
     taken = [box.get_bbox_patch().get_window_extent(renderer) for box in boxes.values()]
     to_data = ax.transData.inverted()
     arrows, labels = {}, {}

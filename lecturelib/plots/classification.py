@@ -6,12 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, to_rgb
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from lecturelib.classification import PlaygroundState
-from lecturelib.plots import COLORS
+from lecturelib.plots import COLORS, agg_canvas
 
 __all__ = [
     "CLASS_COLORS",
@@ -231,11 +230,7 @@ class PlaygroundPlot:
 
     def __init__(self, axes: Sequence[Axes], state: PlaygroundState) -> None:
         self.ax_regions, self.ax_units, self.ax_loss = axes
-        figure = self.ax_regions.figure
-        if not isinstance(figure.canvas, FigureCanvasAgg):
-            # A canvas of its own: savefig then reuses one renderer, whose caches of laid-out
-            # text and parsed mathtext hold from frame to frame (a third of a frame's time).
-            FigureCanvasAgg(figure)
+        agg_canvas(self.ax_regions.figure)  # one renderer, its text caches kept per frame
         limit = float(state.axis[-1])
         extent = (-limit, limit, -limit, limit)
         ax = self.ax_regions

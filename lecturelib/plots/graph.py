@@ -23,7 +23,6 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
@@ -32,7 +31,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from lecturelib.autodiff import Constant, Graph, Node, kind
-from lecturelib.plots import COLORS, new_figure
+from lecturelib.plots import COLORS, agg_canvas, new_figure
 from lecturelib.tables import fmt
 
 __all__ = [
@@ -206,10 +205,7 @@ def graph_layout(graph: Graph, show_constants: bool = True) -> GraphLayout:
 
 
 def _renderer(ax: Axes) -> Any:
-    canvas = ax.figure.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(ax.figure)
-    return canvas.get_renderer()
+    return agg_canvas(ax.figure).get_renderer()
 
 
 def _half_sizes(ax: Axes, boxes: dict[Node, Text]) -> dict[Node, tuple[float, float]]:

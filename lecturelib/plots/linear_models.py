@@ -245,7 +245,8 @@ def plot_minibatch(ax: Axes, study: MinibatchStudy) -> None:
     ax.set_xlabel("example-gradients computed (the cost)")
     ax.set_ylabel(r"excess loss $J - J_{\min}$")
     ax.set_title(
-        f"Same budget, same $\\eta = {study.lr:g}$: small batches start fast, large ones end quiet",
+        f"Same budget, same $\\eta = {study.lr:g}$: small batches start fast, "
+        "larger ones end quieter",
         fontsize=9,
     )
     ax.legend(frameon=False, fontsize=8, loc="lower left")

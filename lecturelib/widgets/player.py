@@ -66,7 +66,9 @@ class Player(Explorer):
         self.start_fn = start
         self.advance_fn = advance
         self.frame = 0  # frames advanced since the start
-        self.frame_times: list[float] = []  # seconds per frame in the kernel (for benchmarks)
+        # Seconds per frame in the kernel: the advance, and for the last frame of a step (each
+        # Play tick) the redraw and the PNG too, which is what the 80 ms budget is about.
+        self.frame_times: list[float] = []
         self.play = widgets.Play(
             value=0, min=0, max=frames, step=1, interval=FRAME_INTERVAL_MS, description="play"
         )
@@ -93,7 +95,10 @@ class Player(Explorer):
             self.state = self.advance_fn(self.state, **values)
             self.frame += 1
             self.frame_times.append(time.perf_counter() - began)
+        began = time.perf_counter()
         self.show()
+        if frames:  # the picture belongs to the last frame: a tick's time is all of it
+            self.frame_times[-1] += time.perf_counter() - began
         return self.state
 
     def reset(self) -> Any:
