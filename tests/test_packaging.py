@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -49,6 +50,26 @@ def test_environment_yml_matches_pyproject() -> None:
     )
     differing = {k: (pip[k], conda[k]) for k in pip if pip[k] != conda[k]}
     assert not differing, f"version specifiers differ (pyproject, environment.yml): {differing}"
+
+
+def test_environment_yml_pins_a_python_that_lecturelib_supports() -> None:
+    """repo2docker (Binder) builds with the Python of a ``python=X.Y`` line, else its default.
+
+    Its parser is the regex below (repo2docker's ``PYTHON_REGEX``): ``python>=3.11`` does not
+    match it, and the image would get Python 3.10, which ``requires-python`` refuses.
+    """
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    found = [m[1] for line in lines if (m := re.match(r"^\s*-\s*python\s*=+\s*([\d.]*)$", line))]
+    assert len(found) == 1, f"environment.yml needs one 'python=X.Y' line, found {found}"
+    major, minor = (int(part) for part in found[0].split(".")[:2])
+    floor = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    low = re.fullmatch(r">=(\d+)\.(\d+)", floor)
+    assert low, f"requires-python is {floor!r}; this test reads a '>=X.Y' floor"
+    assert (major, minor) >= (int(low[1]), int(low[2])), (found[0], floor)
+    assert (major, minor) == sys.version_info[:2] or not os.environ.get("CI"), (
+        f"environment.yml pins Python {found[0]}, but CI tests {sys.version_info[:2]}: "
+        "pin the version the tests run on"
+    )
 
 
 def test_parsers_see_the_packages() -> None:
