@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test execute html bench lint venv clean machines floors mutants
+.PHONY: lab test execute html bench lint venv clean machines floors mutants loadtest
 
 # Create the virtual environment and install lecturelib (editable) with its dev extra.
 $(STAMP): pyproject.toml
@@ -57,9 +57,15 @@ mutants: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,mutants]"
 	$(BIN)/python .ci/mutants.py
 
+## A class on this machine: the test hub on 127.0.0.1 and N simulated students (deploy/README.md).
+loadtest: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,hub]"
+	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
+	$(BIN)/python deploy/loadtest.py $(if $(STUDENTS),--students $(STUDENTS)) $(LOADTEST_ARGS)
+
 lint: $(STAMP)
-	$(BIN)/ruff check lecturelib tests benchmarks
-	$(BIN)/ruff format --check lecturelib tests benchmarks
+	$(BIN)/ruff check lecturelib tests benchmarks deploy
+	$(BIN)/ruff format --check lecturelib tests benchmarks deploy
 
 clean:
 	rm -rf $(VENV) $(FLOORS) build *.egg-info
