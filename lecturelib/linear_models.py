@@ -23,16 +23,17 @@ i.e. the textbook formula ``(X^T X + lambda' I)^-1 X^T y`` with ``lambda' = n la
 (multiplying the average objective by ``n`` turns ``lambda`` into ``n lambda``).
 :func:`ridge_augmented` solves the same problem through an augmented system instead.
 
-Two implementations of SGD give the same iterates (:func:`sgd`): ``engine="backprop"`` runs a
-forward and a backward pass of the slides' graph (:mod:`lecturelib.regression`) per step;
-``engine="formula"`` applies the slides' formulas directly and is about five times faster,
-which the explorers use. A run that diverges stops quietly (``diverged=True``), without a
-warning.
+:func:`sgd` is :func:`lecturelib.optim.train`, the series' one training loop, on one random
+example per step. Two engines supply each step's partials and give the same iterates:
+``engine="backprop"`` runs a forward and a backward pass of the slides' graph
+(:func:`lecturelib.regression.regression_graph`); ``engine="formula"`` evaluates one node whose
+backward pass is the slides' formulas (:func:`lecturelib.regression.formula_graph`), somewhat
+faster, which the explorers use. A run that diverges stops quietly (``diverged=True``), without
+a warning.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from numbers import Integral, Real
@@ -40,9 +41,9 @@ from typing import Any
 
 import numpy as np
 
-from lecturelib.optim import DIVERGED
-from lecturelib.progress import DelayedBar, progress_bar
-from lecturelib.regression import regression_graph, slide_partials
+from lecturelib import optim
+from lecturelib.progress import DelayedBar
+from lecturelib.regression import formula_graph, regression_graph, slide_partials
 
 __all__ = [
     "CurveData",
@@ -71,10 +72,9 @@ __all__ = [
     "two_children",
 ]
 
-#: A run counts as diverged once a parameter exceeds this in size (long before overflow):
-#: 1e50, the square root of :data:`lecturelib.optim.DIVERGED`, the loss that counts as
-#: diverged (the squared loss grows as a parameter's square).
-PARAMETER_LIMIT = math.sqrt(DIVERGED)
+#: :data:`lecturelib.optim.PARAMETER_LIMIT`, 1e50: an SGD run has diverged once a parameter
+#: reaches this in size (long before overflow), or the loss reaches 1e100.
+PARAMETER_LIMIT = optim.PARAMETER_LIMIT
 
 #: The step-size explorer calls a run "close" when every parameter is within this of
 #: the least-squares solution.
@@ -341,6 +341,9 @@ def sgd(
 ) -> SGDRun:
     """SGD as on the slide: each step picks a random example ``i`` and steps along ``-dJ_i``.
 
+    The loop is :func:`lecturelib.optim.train` with ``optimizer="sgd"`` and ``batch_size=1``;
+    the engine decides only where each step's partials come from.
+
     Parameters
     ----------
     lr, decay:
@@ -351,12 +354,19 @@ def sgd(
         The ridge penalty ``lambda`` of the slides' ``R = lambda w^T w`` (0: least squares).
     seed:
         Seeds the choice of examples: ``numpy.random.default_rng(seed).integers(n)`` once per
-        step, the same sequence as ``lecturelib.optim.train(..., batch_size=1)``.
+        step, the sampling of ``lecturelib.optim.train(..., batch_size=1)``.
     record_every:
         Record the average objective and ``(w, b)`` every so many steps (and at the end).
     engine:
-        ``"backprop"``: a forward and backward pass of the slides' graph per step;
-        ``"formula"``: the slides' partials ``-2 r x_j + 2 lambda w_j`` and ``-2 r`` directly.
+        ``"backprop"``: a forward and backward pass of the slides' graph per step
+        (:func:`lecturelib.regression.regression_graph`); ``"formula"``: one node whose
+        backward pass is the slides' partials ``-2 r x_j + 2 lambda w_j`` and ``-2 r``
+        (:func:`lecturelib.regression.formula_graph`). Both give the same iterates.
+
+    A run diverges by :func:`lecturelib.optim.blown_up`'s rule: it stops as soon as a
+    parameter reaches :data:`PARAMETER_LIMIT` (1e50) in size or the loss of the step's
+    example reaches :data:`lecturelib.optim.DIVERGED` (1e100), quietly, with ``diverged_at``
+    the step that blew up; the recorded steps end before it.
     """
     X, y = _xy(X, y)
     lr = _number(lr, "lr", 0.0, strict=True)
@@ -367,68 +377,51 @@ def sgd(
     record_every = _count(record_every, "record_every", 1)
     if engine not in ("formula", "backprop"):
         raise ValueError(f"engine must be 'formula' or 'backprop', got {engine!r}")
-    n, d = X.shape
+    d = X.shape[1]
     w = np.zeros(d) if w0 is None else np.array(w0, dtype=float)
     if w.shape != (d,):
         raise ValueError(f"w0 must have {d} entries (one per feature), got shape {w.shape}")
     b = _number(b0, "b0")
-    rng = np.random.default_rng(_count(seed, "seed"))
-    model = regression_graph(w, b, lam=lam if lam > 0 else None) if engine == "backprop" else None
-
-    def average_objective(w: np.ndarray, b: float) -> float:  # objective() without the checks
-        r = y - (X @ w + b)
-        return float(r @ r / n + lam * (w @ w))
-
-    recorded, losses, Ws, bs = [0], [objective(X, y, w, b, lam)], [w.copy()], [b]
-    diverged_at = None
-    with (
-        np.errstate(over="ignore", invalid="ignore", under="ignore"),
-        progress_bar(
-            total=steps,
-            desc="SGD",
-            delay=0 if progress else 2.0,
-            leave=False,
-            disable=progress is False,
-        ) as bar,
-    ):
-        for t in range(steps):
-            i = rng.integers(n)
-            eta = lr if decay is None else lr / (1.0 + t / decay)
-            xi, yi = X[i], y[i]
-            if model is None:
-                r = yi - (xi @ w + b)
-                grad_w = -2.0 * r * xi + 2.0 * lam * w
-                grad_b = -2.0 * r
-            else:
-                model.run(xi, yi)
-                grad_w, grad_b = model.w.grad, float(model.b.grad)
-            w_new, b_new = w - eta * grad_w, b - eta * grad_b
-            if not (np.all(np.abs(w_new) < PARAMETER_LIMIT) and abs(b_new) < PARAMETER_LIMIT):
-                diverged_at = t + 1
-                break
-            w, b = w_new, b_new
-            if model is not None:
-                model.w.value, model.b.value = w, b
-            if (t + 1) % record_every == 0 or t + 1 == steps:
-                recorded.append(t + 1)
-                losses.append(average_objective(w, b))
-                Ws.append(w.copy())
-                bs.append(b)
-            if (t + 1) % 1000 == 0:
-                bar.update(1000)
+    seed = _count(seed, "seed")
+    penalty = lam if lam > 0 else None
+    if engine == "backprop":
+        graph = regression_graph(w, b, lam=penalty).graph
+    else:
+        graph = formula_graph(w, b, lam=penalty)
+    history = optim.train(
+        graph,
+        {"x": X, "y": y},
+        optimizer="sgd",
+        lr=lr,
+        decay=decay,
+        steps=steps,
+        batch_size=1,
+        seed=seed,
+        progress=progress,
+        record_every=record_every,
+    )
+    recorded = [(p["w"], float(p["b"])) for p in history.recorded_params]
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        losses = [_average_objective(X, y, w, b, lam) for w, b in recorded]
     return SGDRun(
         lr=lr,
         decay=decay,
         lam=lam,
         seed=seed,
         engine=engine,
-        steps_recorded=np.array(recorded),
+        steps_recorded=np.array(history.recorded_steps),
         losses=np.array(losses),
-        W=np.array(Ws),
-        b=np.array(bs),
-        diverged=diverged_at is not None,
-        diverged_at=diverged_at,
+        W=np.array([w for w, _ in recorded]).reshape(-1, d),
+        b=np.array([b for _, b in recorded], dtype=float),
+        diverged=history.diverged,
+        diverged_at=history.diverged_at,
     )
+
+
+def _average_objective(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, lam: float) -> float:
+    """:func:`objective` for checked data, without the checks."""
+    r = y - (X @ w + b)
+    return float(r @ r / X.shape[0] + lam * (w @ w))
 
 
 # --------------------------------------------------------------------------------------
@@ -669,12 +662,13 @@ def step_size_state(
 ) -> StepSizeState:
     """The pure update behind notebook 09's step-size explorer: constant-``eta`` SGD.
 
-    Runs ``steps`` steps of SGD (slides' formulas, ~10 ms) from ``w = 0, b = 0`` at
+    Runs ``steps`` steps of SGD (slides' formulas) from ``w = 0, b = 0`` at
     ``eta = 10 ** log10_lr`` and classifies the outcome:
 
-    - diverges: a parameter passed :data:`PARAMETER_LIMIT` (the run stopped), or the loss over the
-      run's second half averages more than where it started (it grows without bound, only
-      more slowly; from about ``eta = 0.57`` on notebook 09's data);
+    - diverges: the run blew up and stopped (a parameter passed :data:`PARAMETER_LIMIT`, or
+      the loss 1e100: :func:`lecturelib.optim.blown_up`), or the loss over the run's second
+      half averages more than where it started (it grows without bound, only more slowly;
+      from about ``eta = 0.57`` on notebook 09's data);
     - close to least squares: every parameter ends within :data:`CLOSE` of the solution;
     - too slow: still far from it, with a step below 0.05;
     - jitters: far from it with a large step: SGD's noisy steps keep it away.

@@ -4,7 +4,7 @@ The slides' remedies for the troubles of non-convex optimisation live here:
 
 - **gradient descent** ``theta <- theta - eta * dJ/dtheta`` on the whole data set, or
   **SGD** on one random example (or a minibatch) per step (slide "Example: Linear least
-  squares");
+  squares"), with a constant step size or one that shrinks as ``eta_t = eta / (1 + t / decay)``;
 - **momentum** and **Adam** ("adaptive step sizes");
 - **gradient-norm clipping** ("high curvature: gradient clipping");
 - **restarts**, best of several initialisations ("rerun with a different initialization"),
@@ -17,14 +17,20 @@ The slides' remedies for the troubles of non-convex optimisation live here:
   regression networks (MATLAB's ``trainlm``) and :meth:`lecturelib.mlp.MLP.fit`'s default
   for the mean squared error.
 
-:func:`train` never raises or warns when a step size makes training diverge: it stops and
-reports ``diverged=True`` in the returned :class:`History`, so an extreme slider position in
-a notebook shows a blown-up loss rather than a traceback.
+:func:`train` is the series' training loop: the MLP's fits by the step-wise optimisers and
+by L-BFGS, the optimisers on notebook 13's landscapes and the slides' SGD
+(:func:`lecturelib.linear_models.sgd`) all run through it. It never raises or warns when a
+step size makes training diverge: it stops and reports ``diverged=True`` in the returned
+:class:`History`, so an extreme slider position in a notebook shows a blown-up loss rather
+than a traceback. One rule says when a run has diverged (:func:`blown_up`): the loss is not
+finite or reaches :data:`DIVERGED`, or a parameter is not finite or reaches
+:data:`PARAMETER_LIMIT` in size.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +48,7 @@ __all__ = [
     "History",
     "Momentum",
     "Optimizer",
+    "blown_up",
     "clip_by_norm",
     "fit_least_squares",
     "levenberg_marquardt",
@@ -51,6 +58,25 @@ __all__ = [
 
 #: Losses above this count as divergence (well before float64 overflows).
 DIVERGED = 1e100
+
+#: Parameters this large count as divergence too: 1e50, the square root of
+#: :data:`DIVERGED` (a squared loss grows as a parameter's square). A run can blow up in
+#: its parameters while the loss of the minibatch it happens to draw still looks tame.
+PARAMETER_LIMIT = math.sqrt(DIVERGED)
+
+
+def blown_up(loss: float, params: Sequence[Param]) -> bool:
+    """The divergence rule of :func:`train`: the loss is not finite or at least
+    :data:`DIVERGED`, or some parameter entry is not finite or at least
+    :data:`PARAMETER_LIMIT` in size."""
+    if not -math.inf < loss < DIVERGED:  # also NaN
+        return True
+    for p in params:
+        value = p.value
+        biggest = abs(float(value)) if value.ndim == 0 else float(np.abs(value).max(initial=0.0))
+        if not biggest < PARAMETER_LIMIT:  # NaN fails this test too
+            return True
+    return False
 
 
 def clip_by_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
@@ -77,17 +103,34 @@ class Optimizer:
         The step size ``eta``.
     clip:
         If given, clip the joint gradient norm to this value before each step.
+    decay:
+        If given, the step size shrinks as ``eta_t = lr / (1 + t / decay)`` at step ``t``
+        (counted from 0): a constant step leaves SGD jittering around a minimum, a shrinking
+        one lets it settle.
     """
 
     name = "optimizer"
 
-    def __init__(self, params: Sequence[Param], lr: float, clip: float | None = None) -> None:
+    def __init__(
+        self,
+        params: Sequence[Param],
+        lr: float,
+        clip: float | None = None,
+        decay: float | None = None,
+    ) -> None:
         self.params = list(params)
         if not all(isinstance(p, Param) for p in self.params):
             raise TypeError("an optimiser updates Param nodes; pass graph.params.values()")
         self.lr = _positive(lr, "lr")
         self.clip = None if clip is None else _positive(clip, "clip")
+        self.decay = None if decay is None else _positive(decay, "decay")
         self.t = 0
+        #: The step size of the latest step (``lr`` until the schedule shrinks it).
+        self.eta = self.lr
+
+    def step_size(self, t: int) -> float:
+        """``eta_t``, the step size of step ``t`` (counted from 0)."""
+        return self.lr if self.decay is None else self.lr / (1.0 + t / self.decay)
 
     def step(self) -> float:
         """Take one step from the params' current ``grad``; return the gradient norm."""
@@ -97,18 +140,21 @@ class Optimizer:
         if self.clip is not None:
             grads, norm = clip_by_norm(grads, self.clip)
         else:
-            norm = float(np.sqrt(np.sum([np.sum(g * g) for g in grads])))
+            norm = math.sqrt(sum([float(np.vdot(g, g)) for g in grads]))
+        self.eta = self.step_size(self.t)
         self.t += 1
         for i, (p, g) in enumerate(zip(self.params, grads, strict=True)):
             p.assign(p.value - self._direction(i, g))  # unchecked: train() stops on non-finite
         return norm
 
     def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:  # pragma: no cover
+        """The step ``theta_i`` takes against ``grad``, at the step size ``self.eta``."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
         clip = "" if self.clip is None else f", clip={self.clip:g}"
-        return f"{type(self).__name__}(lr={self.lr:g}{clip})"
+        decay = "" if self.decay is None else f", decay={self.decay:g}"
+        return f"{type(self).__name__}(lr={self.lr:g}{clip}{decay})"
 
 
 class GradientDescent(Optimizer):
@@ -117,7 +163,7 @@ class GradientDescent(Optimizer):
     name = "gd"
 
     def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:
-        return self.lr * grad
+        return self.eta * grad
 
 
 class Momentum(Optimizer):
@@ -126,9 +172,14 @@ class Momentum(Optimizer):
     name = "momentum"
 
     def __init__(
-        self, params: Sequence[Param], lr: float, clip: float | None = None, beta: float = 0.9
+        self,
+        params: Sequence[Param],
+        lr: float,
+        clip: float | None = None,
+        beta: float = 0.9,
+        decay: float | None = None,
     ) -> None:
-        super().__init__(params, lr, clip)
+        super().__init__(params, lr, clip, decay)
         if not 0 <= beta < 1:
             raise ValueError(f"momentum: beta must be in [0, 1), got {beta!r}")
         self.beta = beta
@@ -136,7 +187,7 @@ class Momentum(Optimizer):
 
     def _direction(self, i: int, grad: np.ndarray) -> np.ndarray:
         self.velocity[i] = self.beta * self.velocity[i] + grad
-        return self.lr * self.velocity[i]
+        return self.eta * self.velocity[i]
 
 
 class Adam(Optimizer):
@@ -155,8 +206,9 @@ class Adam(Optimizer):
         clip: float | None = None,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
+        decay: float | None = None,
     ) -> None:
-        super().__init__(params, lr, clip)
+        super().__init__(params, lr, clip, decay)
         self.beta1, self.beta2 = betas
         if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
             raise ValueError(f"adam: betas must be in [0, 1), got {betas!r}")
@@ -169,7 +221,7 @@ class Adam(Optimizer):
         self.v[i] = self.beta2 * self.v[i] + (1 - self.beta2) * (grad * grad)
         m_hat = self.m[i] / (1 - self.beta1**self.t)
         v_hat = self.v[i] / (1 - self.beta2**self.t)
-        return self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        return self.eta * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 #: Step-wise optimisers by name (``"lbfgs"`` is handled by :func:`train` itself).
@@ -185,14 +237,18 @@ DEFAULT_LR = {"gd": 0.1, "sgd": 0.01, "momentum": 0.05, "adam": 0.01}
 
 
 def make_optimizer(
-    name: str, params: Sequence[Param], lr: float | None = None, clip: float | None = None
+    name: str,
+    params: Sequence[Param],
+    lr: float | None = None,
+    clip: float | None = None,
+    decay: float | None = None,
 ) -> Optimizer:
     """An optimiser by name: ``"gd"``, ``"sgd"``, ``"momentum"`` or ``"adam"``."""
     if name not in OPTIMIZERS:
         raise ValueError(
             f"unknown optimizer {name!r}; choose one of {', '.join([*OPTIMIZERS, 'lbfgs'])}"
         )
-    return OPTIMIZERS[name](params, DEFAULT_LR[name] if lr is None else lr, clip)
+    return OPTIMIZERS[name](params, DEFAULT_LR[name] if lr is None else lr, clip, decay=decay)
 
 
 @dataclass
@@ -200,7 +256,7 @@ class History:
     """What happened during training: the objective after each step, and how it ended.
 
     ``losses[0]`` is the objective before the first step; for minibatch training each entry
-    is the loss of that step's minibatch.
+    is the loss of that step's minibatch. After a divergence the last entry is ``inf``.
     """
 
     losses: list[float] = field(default_factory=list)
@@ -210,6 +266,11 @@ class History:
     seed: int | None = None
     #: After a divergence: the step whose parameters were put back (the best seen).
     restored_step: int | None = None
+    #: With ``train(..., record_every=k)``: the steps at which the parameters were recorded
+    #: (0, k, 2k, ... and the last step), and a copy of their values at each, by name.
+    #: Only parameters that passed the divergence test are recorded.
+    recorded_steps: list[int] = field(default_factory=list)
+    recorded_params: list[dict[str, np.ndarray]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.losses)
@@ -230,6 +291,11 @@ class History:
         """The number of optimisation steps taken."""
         return max(len(self.losses) - 1, 0)
 
+    @property
+    def diverged_at(self) -> int | None:
+        """The step whose result blew up (0: the start already had), or None if none did."""
+        return self.steps if self.diverged else None
+
     def __repr__(self) -> str:
         state = "diverged" if self.diverged else f"final loss {self.final:.3g}"
         if self.diverged and self.restored_step is not None:
@@ -242,6 +308,8 @@ class History:
 
 def _scalar(value: Any) -> float:
     """The objective as a float (a single example's loss may come as shape ``(1,)``)."""
+    if type(value) is float:
+        return value
     array = np.asarray(value)
     if array.size != 1:
         raise ValueError(
@@ -277,6 +345,8 @@ def train(
     progress: bool | None = None,
     callback: Callable[[int, float], bool | None] | None = None,
     bounds: Mapping[str, tuple[float, float]] | None = None,
+    decay: float | None = None,
+    record_every: int | None = None,
 ) -> History:
     """Minimise ``graph``'s objective over its :class:`Param` nodes.
 
@@ -290,8 +360,10 @@ def train(
     optimizer:
         ``"gd"``, ``"sgd"``, ``"momentum"``, ``"adam"``, ``"lbfgs"`` (SciPy's L-BFGS-B,
         full batch), or an :class:`Optimizer` built on ``graph.params.values()``.
-    lr, clip:
-        Step size and gradient-norm clipping for the step-wise optimisers.
+    lr, clip, decay:
+        Step size, gradient-norm clipping and the step-size schedule
+        ``eta_t = lr / (1 + t / decay)`` (``None``: a constant step) for the step-wise
+        optimisers (see :class:`Optimizer`; an optimiser object brings its own).
     steps:
         Number of steps (iterations for L-BFGS).
     batch_size:
@@ -304,10 +376,20 @@ def train(
     progress:
         ``None`` shows a progress bar only if training runs longer than 2 s.
     callback:
-        Called as ``callback(step, loss)`` after each step; returning ``True`` stops training.
+        Called as ``callback(step, loss)`` after each step, with the loss the step started
+        from; returning ``True`` stops training.
     bounds:
         For ``"lbfgs"`` only: ``{param name: (low, high)}`` keeps those parameters' entries
         in the box (L-BFGS-B), e.g. inside the range a slider can show.
+    record_every:
+        For the step-wise optimisers: keep a copy of the parameters every so many steps,
+        from step 0, and at the last step (in ``History.recorded_steps`` and
+        ``recorded_params``).
+
+    A run has diverged when the loss or a parameter blows up (:func:`blown_up`, checked
+    before every step and at the end): training stops, ``History.diverged`` says so, the
+    parameters are put back to the best seen, and nothing past the last sound step is
+    recorded.
     """
     if not isinstance(graph, Graph):
         raise TypeError(f"train: graph must be a Graph, got {type(graph).__name__}")
@@ -320,18 +402,31 @@ def train(
     if optimizer == "lbfgs":
         if batch_size is not None:
             raise ValueError("train: L-BFGS works on the full batch; leave batch_size=None")
+        if decay is not None or record_every is not None:
+            raise ValueError("train: decay and record_every work with the step-wise optimisers")
         return _train_lbfgs(graph, feeds, steps, tol, progress, callback, bounds)
     if bounds is not None:
         raise ValueError("train: bounds work with optimizer='lbfgs' only")
+    if record_every is not None and (
+        isinstance(record_every, bool)
+        or not isinstance(record_every, (int, np.integer))
+        or record_every < 1
+    ):
+        raise ValueError(
+            f"train: record_every must be a whole number >= 1 or None, got {record_every!r}"
+        )
     params = list(graph.params.values())
-    opt = (
-        optimizer
-        if isinstance(optimizer, Optimizer)
-        else make_optimizer(optimizer, params, lr, clip)
-    )
+    if isinstance(optimizer, Optimizer):
+        if decay is not None:
+            raise ValueError("train: give the Optimizer object its decay (Optimizer(decay=...))")
+        opt = optimizer
+    else:
+        opt = make_optimizer(optimizer, params, lr, clip, decay)
+    named = list(graph.params.items())
     sampler = _minibatches(feeds, batch_size, seed)
     history = History(optimizer=repr(opt))
     best_loss, best_step, best_values = float("inf"), 0, [p.value.copy() for p in params]
+    stop = False
     with (
         np.errstate(over="ignore", invalid="ignore", under="ignore"),
         _progress(steps, progress, f"training ({opt.name})") as bar,
@@ -339,9 +434,7 @@ def train(
         batch = next(sampler)
         loss = _scalar(graph.forward(**batch))
         for t in range(steps + 1):
-            if not (np.isfinite(loss) and loss < DIVERGED) or not all(
-                np.isfinite(p.value).all() for p in params
-            ):
+            if blown_up(loss, params):
                 # Diverged: say so, and put back the best parameters seen (never leave the
                 # model at blown-up weights that predict nonsense).
                 history.diverged = True
@@ -355,15 +448,18 @@ def train(
                 for kept, p in zip(best_values, params, strict=True):
                     kept[...] = p.value
             history.losses.append(loss)
-            if t == steps or (batch_size is None and tol is not None and loss <= tol):
+            last = stop or t == steps or (batch_size is None and tol is not None and loss <= tol)
+            if record_every is not None and (last or t % record_every == 0):
+                history.recorded_steps.append(t)
+                history.recorded_params.append({k: p.value.copy() for k, p in named})
+            if last:
                 break
             graph.backward()
             history.grad_norms.append(opt.step())
-            if callback is not None and callback(t + 1, loss) is True:
-                history.losses.append(_scalar(graph.forward(**batch)))
-                break
-            batch = next(sampler) if batch_size is not None else batch
-            loss = _scalar(graph.forward(**batch))
+            stop = callback is not None and callback(t + 1, loss) is True
+            if batch_size is not None and not stop:
+                batch = next(sampler)
+            loss = _scalar(graph.forward(**batch))  # after a stop: the last step's result
             bar.update(1)
     return history
 
@@ -387,9 +483,22 @@ def _minibatches(feeds: dict[str, Any], batch_size: int | None, seed: int):
     if not 1 <= batch_size <= n:
         raise ValueError(f"train: batch_size must be between 1 and {n}, got {batch_size}")
     rng = np.random.default_rng(seed)
+    if batch_size == 1:  # rng.integers(n) once per step, drawn 256 at a time (the same numbers)
+        rows = {k: _read_only(a) for k, a in arrays.items() if sizes[k] is not None}
+        rest = {k: a for k, a in arrays.items() if sizes[k] is None}
+        while True:
+            for i in rng.integers(n, size=256).tolist():
+                yield {**rest, **{k: a[i : i + 1] for k, a in rows.items()}}  # views, no copies
     while True:
-        idx = rng.choice(n, size=batch_size, replace=False) if batch_size > 1 else [rng.integers(n)]
+        idx = rng.choice(n, size=batch_size, replace=False)
         yield {k: (a[idx] if sizes[k] is not None else a) for k, a in arrays.items()}
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
 
 
 def share_one_buffer(params: Sequence[Param]) -> np.ndarray:
@@ -479,7 +588,7 @@ def _train_lbfgs(
             )
             set_theta(result.x)
             final = graph.forward(**feeds)
-            if not (np.isfinite(final) and final < DIVERGED and np.isfinite(result.x).all()):
+            if blown_up(final, params):
                 # SciPy may accept an iterate where the objective overflowed: say that the
                 # run diverged and put back the best parameters seen, as train() does.
                 history.diverged = True

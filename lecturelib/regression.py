@@ -13,6 +13,10 @@ with the partial derivatives the slides derive by hand::
 
     dl/dr = 2r,  dl/dy_hat = -2r,  dl/db = -2r,  dl/dw_j = -2 r x_j,
     dJ/dw_j = -2 r x_j + 2 lambda w_j   (w has two children: y_hat and R).
+
+:func:`formula_graph` is the same objective as a single node whose backward pass applies
+these formulas directly: what :func:`lecturelib.linear_models.sgd` trains with
+``engine="formula"``, beside the graph's own backward pass (``engine="backprop"``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,13 @@ import numpy as np
 from lecturelib import autodiff as ad
 from lecturelib.autodiff import Graph, Input, Node, Param
 
-__all__ = ["RegressionGraph", "regression_graph", "slide_partials"]
+__all__ = [
+    "FormulaObjective",
+    "RegressionGraph",
+    "formula_graph",
+    "regression_graph",
+    "slide_partials",
+]
 
 
 @dataclass
@@ -75,6 +85,59 @@ def regression_graph(
         R = ad.l2_penalty(wp, lam, name="R")
         J = ad.Add(loss, R, name="J")
     return RegressionGraph(Graph(J), x, y, wp, bp, y_hat, r, l, R, J)
+
+
+class FormulaObjective(Node):
+    """The slides' objective of one example, ``J = r^2 (+ lambda w^T w)`` with
+    ``r = y - (w^T x + b)``, as a single node whose backward pass is the slides'
+    hand-derived partials instead of the chain rule through ``y_hat``, ``r`` and ``l``::
+
+        dJ/dw_j = -2 r x_j + 2 lambda w_j,   dJ/db = -2 r,   dJ/dy = 2 r,   dJ/dx_j = -2 r w_j
+
+    Inputs ``x, y, w, b``; ``x`` is one example, of shape ``(d,)`` or ``(1, d)`` (the batch
+    of one that ``train(..., batch_size=1)`` feeds), ``y`` its target.
+    """
+
+    op = "slide formulas"
+
+    def __init__(
+        self, x: Any, y: Any, w: Any, b: Any, lam: float | None = None, name: str = "J"
+    ) -> None:
+        self.lam = 0.0 if lam is None else float(lam)
+        super().__init__(x, y, w, b, name=name)
+
+    def forward(self) -> None:
+        x, y, w, b = (node.value for node in self.inputs)
+        if x.shape != w.shape:
+            if x.shape != (1, *w.shape) or y.size != 1:
+                raise ValueError(
+                    f"node {self.name!r} ({self.op}) takes one example: x of shape "
+                    f"{w.shape} or {(1, *w.shape)} and one y, got {x.shape} and {y.shape}"
+                )
+            x, y = x[0], y.reshape(())
+        self._x, self._r = x, y - (x @ w + b)
+        loss = self._r * self._r
+        self.value = np.asarray(loss + self.lam * (w @ w) if self.lam else loss)
+
+    def backward(self) -> None:
+        x, y, w, b = self.inputs
+        d_y_hat = -2.0 * self._r * self.grad  # dJ/dy_hat = -2r, times the incoming dS/dJ
+        w.grad += d_y_hat * self._x
+        if self.lam:
+            w.grad += (2.0 * self.lam * self.grad) * w.value
+        b.grad += d_y_hat
+        x.grad += (d_y_hat * w.value).reshape(x.value.shape)
+        y.grad += -d_y_hat
+
+
+def formula_graph(w: Any, b: float = 0.0, lam: float | None = None) -> Graph:
+    """:class:`FormulaObjective` of the Inputs ``x``, ``y`` and the Params ``w``, ``b``, as a
+    graph that gives only the parameters' partials (``data_grads=False``)."""
+    w0 = np.atleast_1d(np.asarray(w, dtype=float))
+    if w0.ndim != 1:
+        raise ValueError(f"w must be a vector of d weights, got shape {w0.shape}")
+    J = FormulaObjective(Input("x"), Input("y"), Param("w", w0), Param("b", b), lam, name="J")
+    return Graph(J, data_grads=False)
 
 
 def slide_partials(x: Any, y: float, w: Any, b: float, lam: float = 0.0) -> dict[str, Any]:

@@ -7,9 +7,12 @@ import warnings
 import numpy as np
 import pytest
 
+from lecturelib import engine
 from lecturelib import linear_models as S
+from lecturelib.autodiff import Graph
+from lecturelib.gradcheck import check_gradients
 from lecturelib.optim import train
-from lecturelib.regression import regression_graph
+from lecturelib.regression import FormulaObjective, formula_graph, regression_graph
 from lecturelib.widgets.linear_models import lambda_explorer, step_size_explorer
 
 
@@ -84,6 +87,47 @@ def test_backprop_and_formula_sgd_give_the_same_iterates(data, lam) -> None:
     np.testing.assert_allclose(a.losses, b.losses, rtol=1e-13)
 
 
+@pytest.mark.parametrize("lam", [None, 0.3])
+@pytest.mark.parametrize("shape", ["example", "batch of one"])
+def test_formula_node_gives_backprops_partials(data, lam, shape) -> None:
+    """The formula engine's node: the slides' partials, for the parameters and the data,
+    equal backprop's on the slides' graph, in the fast graph and the core one."""
+    x, y = data.X[3], data.y[3]
+    feeds = {"x": x, "y": y} if shape == "example" else {"x": x[None], "y": np.array([y])}
+    slides = regression_graph([0.5, -0.25], 1.0, lam=lam)
+    expected = slides.graph.forward(**feeds), slides.graph.backward()
+    data_partials = slides.x.grad.copy(), slides.y.grad.copy()
+    for graph_type in (Graph, engine.Graph):
+        xs, ys = engine.Input("x"), engine.Input("y")
+        w, b = engine.Param("w", [0.5, -0.25]), engine.Param("b", 1.0)
+        graph = graph_type(FormulaObjective(xs, ys, w, b, lam))
+        assert float(graph.forward(**feeds)) == pytest.approx(float(np.sum(expected[0])))
+        grads = graph.backward()
+        np.testing.assert_allclose(grads["w"], expected[1]["w"], rtol=1e-15)
+        assert float(grads["b"]) == pytest.approx(float(expected[1]["b"]), rel=1e-15)
+        np.testing.assert_allclose(xs.grad, data_partials[0], rtol=1e-15)
+        np.testing.assert_allclose(ys.grad, data_partials[1], rtol=1e-15)
+        assert check_gradients(graph, feeds) < 1e-7
+    with pytest.raises(ValueError, match="takes one example"):
+        formula_graph([0.0, 0.0]).forward(x=data.X[:2], y=data.y[:2])
+
+
+def test_sgd_is_train_on_the_slides_graph(data) -> None:
+    """sgd(engine="backprop") is optim.train(batch_size=1) on the slides' graph, recorded."""
+    run = S.sgd(data.X, data.y, lr=0.2, decay=10, steps=300, record_every=7, engine="backprop")
+    model = regression_graph(np.zeros(2), 0.0)
+    history = train(model.graph, {"x": data.X, "y": data.y}, optimizer="sgd", lr=0.2,
+                    decay=10, steps=300, batch_size=1, record_every=7)  # fmt: skip
+    assert run.steps_recorded.tolist() == history.recorded_steps == [*range(0, 300, 7), 300]
+    np.testing.assert_array_equal(run.W, [p["w"] for p in history.recorded_params])
+    np.testing.assert_array_equal(run.b, [p["b"] for p in history.recorded_params])
+    np.testing.assert_allclose(
+        run.losses,
+        [S.objective(data.X, data.y, w, b) for w, b in zip(run.W, run.b, strict=True)],
+        rtol=1e-13,
+    )
+
+
 def test_sgd_matches_optim_train_with_batch_size_1(data) -> None:
     run = S.sgd(data.X, data.y, lr=0.05, steps=200, seed=3)
     model = regression_graph(np.zeros(2), 0.0, batch=True)
@@ -123,6 +167,11 @@ def test_sgd_divergence_stops_quietly(data) -> None:
         run = S.sgd(data.X, data.y, lr=5.0, steps=2000)
     assert run.diverged and run.diverged_at < 2000
     assert np.all(np.isfinite(run.W)) and np.all(np.abs(run.W) < S.PARAMETER_LIMIT)
+    # Recorded up to the step before the one that blew up, and that step did blow up.
+    assert run.steps_recorded.tolist() == list(range(run.diverged_at))
+    assert np.isfinite(run.losses).all()
+    before = S.sgd(data.X, data.y, lr=5.0, steps=run.diverged_at - 1)
+    assert not before.diverged and np.array_equal(before.W, run.W)
 
 
 def test_sgd_bad_arguments(data) -> None:

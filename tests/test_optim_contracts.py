@@ -214,6 +214,138 @@ def test_make_optimizer_error_lists_the_choices() -> None:
 
 
 # --------------------------------------------------------------------------------------
+# The step-size schedule: eta_t = lr / (1 + t / decay)
+# --------------------------------------------------------------------------------------
+
+
+def test_decay_shrinks_the_step_by_hand() -> None:
+    graph, w = _quadratic()
+    opt = GradientDescent([w], lr=0.1, decay=2.0)
+    for t in range(4):
+        g = _grad(graph, w)
+        before = w.value.copy()
+        opt.step()
+        assert opt.eta == 0.1 / (1.0 + t / 2.0) == opt.step_size(t)
+        np.testing.assert_array_equal(w.value, before - opt.eta * g)
+    assert repr(opt) == "GradientDescent(lr=0.1, decay=2)"
+
+
+def test_momentum_and_adam_take_the_schedule_by_hand() -> None:
+    """The schedule scales the step, eta_t = lr / (1 + t / decay); the running averages are
+    those of the gradients, as without it."""
+    lr, decay = 0.1, 3.0
+    graph, w = _quadratic()
+    opt = Momentum([w], lr=lr, beta=0.5, decay=decay)
+    v = np.zeros(2)
+    for t in range(3):
+        g = _grad(graph, w)
+        v = 0.5 * v + g
+        expected = w.value - lr / (1 + t / decay) * v
+        opt.step()
+        np.testing.assert_allclose(w.value, expected, rtol=1e-14)
+    graph, w = _quadratic()
+    opt = Adam([w], lr=lr, decay=decay)
+    m, v = np.zeros(2), np.zeros(2)
+    for t in range(3):
+        g = _grad(graph, w)
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        m_hat, v_hat = m / (1 - 0.9 ** (t + 1)), v / (1 - 0.999 ** (t + 1))
+        expected = w.value - lr / (1 + t / decay) * m_hat / (np.sqrt(v_hat) + 1e-8)
+        opt.step()
+        np.testing.assert_allclose(w.value, expected, rtol=1e-12)
+
+
+def test_decay_must_be_a_positive_number() -> None:
+    _, w = _quadratic()
+    with pytest.raises(ValueError, match=r"^decay must be a positive number"):
+        GradientDescent([w], lr=0.1, decay=0.0)
+
+
+def test_train_decay_equals_the_scheduled_optimiser() -> None:
+    graph, w = _quadratic()
+    h = train(graph, {}, optimizer="gd", lr=0.2, decay=5.0, steps=6)
+    other, w2 = _quadratic()
+    opt = GradientDescent([w2], lr=0.2, decay=5.0)
+    h2 = train(other, {}, optimizer=opt, steps=6)
+    assert (
+        h.losses == h2.losses and h.optimizer == h2.optimizer == "GradientDescent(lr=0.2, decay=5)"
+    )
+    np.testing.assert_array_equal(w.value, w2.value)
+    with pytest.raises(ValueError, match=r"give the Optimizer object its decay"):
+        train(other, {}, optimizer=opt, decay=5.0)
+    with pytest.raises(ValueError, match=r"decay and record_every work with the step-wise"):
+        train(other, {}, optimizer="lbfgs", decay=5.0)
+
+
+# --------------------------------------------------------------------------------------
+# Recording the parameters, and the one divergence rule
+# --------------------------------------------------------------------------------------
+
+
+def test_record_every_keeps_copies_from_step_0_and_the_last_step() -> None:
+    graph, w = _quadratic()
+    h = train(graph, {}, optimizer="gd", lr=0.25, steps=7, record_every=3)
+    assert h.recorded_steps == [0, 3, 6, 7]
+    # w - 3 halves each step from (-3, 7)
+    for step, params in zip(h.recorded_steps, h.recorded_params, strict=True):
+        np.testing.assert_array_equal(params["w"], 3.0 + np.array([-3.0, 7.0]) / 2.0**step)
+    assert h.recorded_params[-1]["w"] is not w.value  # a copy, not the parameter itself
+    assert train(_quadratic()[0], {}, optimizer="gd", steps=3).recorded_steps == []
+
+
+def test_record_every_ends_where_tol_or_the_callback_stops() -> None:
+    graph, _ = _quadratic()
+    h = train(graph, {}, optimizer="gd", lr=0.25, steps=50, tol=1.0, record_every=10)
+    assert h.recorded_steps == [0, h.steps] and h.losses[-1] <= 1.0
+    graph, _ = _quadratic()
+    h = train(
+        graph, {}, optimizer="gd", lr=0.25, steps=50, record_every=2, callback=lambda t, j: t == 3
+    )
+    assert h.recorded_steps == [0, 2, 3] and h.steps == 3
+
+
+@pytest.mark.parametrize("bad", [0, 1.5, True, "2"])
+def test_record_every_must_be_whole(bad) -> None:
+    graph, _ = _quadratic()
+    with pytest.raises(ValueError, match="record_every must be a whole number >= 1 or None"):
+        train(graph, {}, optimizer="gd", steps=2, record_every=bad)
+
+
+def test_a_diverged_run_records_nothing_past_its_last_sound_step() -> None:
+    graph, w = _quadratic()
+    h = train(graph, {}, optimizer="gd", lr=5.0, steps=500, record_every=1)
+    assert h.diverged and h.diverged_at == h.steps == len(h.losses) - 1
+    assert h.recorded_steps == list(range(h.diverged_at))
+    assert all(np.abs(p["w"]).max() < optim.PARAMETER_LIMIT for p in h.recorded_params)
+    assert not optim.blown_up(h.losses[-2], [Param("w", h.recorded_params[-1]["w"])])
+    np.testing.assert_array_equal(w.value, [0.0, 10.0])  # the best parameters put back
+
+
+def test_a_parameter_past_the_limit_diverges_even_when_the_loss_looks_tame() -> None:
+    w = Param("w", np.array([0.0]))
+    graph = Graph(ad.sum(-1.0 * w))  # J = -w: finite (and falling) however large w grows
+    h = train(graph, {}, optimizer="gd", lr=3e49, steps=10)
+    assert h.diverged and h.diverged_at == 4  # w = 9e49 after 3 steps, 1.2e50 after 4
+    assert h.losses[-2] == pytest.approx(-9e49) and h.restored_step == 3
+    np.testing.assert_allclose(w.value, [9e49])
+
+
+def test_blown_up_is_one_rule_for_losses_and_parameters() -> None:
+    sound = [Param("w", np.array([1.0, -2.0])), Param("b", 0.5)]
+    assert not optim.blown_up(1.0, sound) and not optim.blown_up(-1e300, sound)
+    for loss in (float("nan"), float("inf"), -float("inf"), optim.DIVERGED):
+        assert optim.blown_up(loss, sound)
+    assert optim.PARAMETER_LIMIT == 1e50
+    for value in (1e50, -1e50, float("nan"), float("inf")):
+        w, b = Param("w", np.zeros(2)), Param("b", 0.0)
+        w.assign(np.array([0.0, value]))  # as an optimiser does: unchecked
+        assert optim.blown_up(1.0, [b, w])
+        b.assign(np.array(value))
+        assert optim.blown_up(1.0, [b])
+    assert not optim.blown_up(1.0, [Param("w", np.zeros(0))])
+
+
+# --------------------------------------------------------------------------------------
 # History
 # --------------------------------------------------------------------------------------
 
@@ -520,6 +652,34 @@ def test_minibatch_sampling_is_seeded() -> None:
     d = train(_subset_graph(), feeds, optimizer="sgd", steps=30, batch_size=2, seed=1)
     assert a.losses == b.losses == c.losses
     assert a.losses != d.losses
+
+
+def test_one_example_per_step_is_default_rng_integers_once_per_step() -> None:
+    """batch_size=1 draws the example of each step as default_rng(seed).integers(n) would."""
+    h = train(_subset_graph(), {"x": POWERS, "c": 0.0}, optimizer="sgd", steps=600, seed=7,
+              batch_size=1)  # fmt: skip
+    rng = np.random.default_rng(7)
+    assert h.losses == [POWERS[rng.integers(6)] for _ in range(601)]
+
+
+def test_minibatch_rows_are_read_only() -> None:
+    seen = []
+    x = Input("x")
+
+    class Spy(ad.Node):
+        def forward(self) -> None:
+            seen.append(self.inputs[0].value)
+            self.value = np.asarray(np.sum(self.inputs[0].value))
+
+        def backward(self) -> None:
+            pass
+
+    w = Param("w", np.zeros(1))
+    data = POWERS.copy()
+    train(Graph(Spy(x) + ad.sum(ad.square(w))), {"x": data}, optimizer="sgd", steps=3,
+          batch_size=1)  # fmt: skip
+    assert all(not row.flags.writeable for row in seen)
+    np.testing.assert_array_equal(data, POWERS)
 
 
 @pytest.mark.parametrize("batch_size", [2.0, True, "2"])

@@ -4,7 +4,9 @@ The gradient ``dJ/dtheta`` of ``J = mean((f(x_i; theta) - y_i)^2)`` with
 ``f(x) = w0 + sum_k w_k tanh(v_k x + b_k)`` and ``theta = (b1..b3, v1..v3, w0..w3)``, by
 lecturelib's backprop and by PyTorch's autograd, in float64, agree to 1e-10; so do the
 parameters after gradient-descent steps. The notebook shows its PyTorch code as text: the
-last test runs that code and checks that it ends at the notebook's fit.
+last test runs that code and checks that it ends at the notebook's fit. Notebook 09's SGD
+with a shrinking step, ``eta_t = lr / (1 + t / decay)``, equals PyTorch's SGD with that
+schedule (``LambdaLR``) on the same examples.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from lecturelib import linear_models as lm
 from lecturelib.backprop import (
     fit_by_gradient_descent,
     set_slide_theta,
@@ -63,6 +67,27 @@ def test_gradient_descent_steps_equal_pytorch_sgd(torch) -> None:
         J.backward()
         optimizer.step()
     np.testing.assert_allclose(fit.theta, theta.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_sgd_with_a_shrinking_step_equals_pytorch(torch) -> None:
+    data = lm.linear_data()
+    steps, lr, decay = 500, 0.2, 10.0
+    run = lm.sgd(data.X, data.y, lr=lr, decay=decay, steps=steps, engine="backprop")
+    w = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([w, b], lr=lr)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: 1.0 / (1.0 + t / decay))
+    X = torch.tensor(data.X, dtype=torch.float64)
+    Y = torch.tensor(data.y, dtype=torch.float64)
+    rng = np.random.default_rng(0)  # sgd's examples: default_rng(seed).integers(n) per step
+    for _ in range(steps):
+        i = int(rng.integers(len(Y)))
+        optimizer.zero_grad()
+        ((Y[i] - (X[i] @ w + b)) ** 2).backward()
+        optimizer.step()
+        schedule.step()
+    np.testing.assert_allclose(run.w_final, w.detach().numpy(), rtol=1e-12, atol=1e-14)
+    assert run.b_final == pytest.approx(float(b.detach()), rel=1e-12, abs=1e-14)
 
 
 def test_notebook_snippet_ends_at_the_notebook_fit(torch, capsys) -> None:
