@@ -29,7 +29,10 @@ def describe_step_size(state: StepSizeState) -> str:
     how large its loss is on average over the second half of the run (the jitter)."""
     run = state.run
     if run.diverged:
-        outcome = f"diverged at step {run.diverged_at} (a parameter passed 1e50); stopped there"
+        outcome = (
+            f"diverged at step {run.diverged_at} (a parameter passed 1e50 or the loss "
+            "1e100); stopped there"
+        )
     else:
         outcome = (
             f"after {run.steps_recorded[-1]} steps: objective {fmt(run.losses[-1], 3)} "
