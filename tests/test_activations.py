@@ -232,7 +232,9 @@ def test_figures_draw() -> None:
     assert labels == [
         r"$\sigma$ = sign",
         r"$\sigma$ = tanh",
-        "gap between the labels, x = 0.26 to 0.37",
+        "gap between the labels, $x$ = 0.26 to 0.37",
+        "start, $b = -0.5$",
+        "where gradient descent ends",
     ]
     plot_timings(axes[0, 1], {"relu": {"f": 1e-4, "grad": 2e-4}})
     _, more = new_figure()

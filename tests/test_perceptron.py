@@ -223,14 +223,19 @@ def test_two_layer_plot_shades_where_each_unit_fires() -> None:
     _, axes = new_figure(1, 2)
     plot = TwoLayerPlot(axes[0, 0], axes[0, 1], hidden_layer_state(1, 1, 2, -1, -1, 0))
     g = plot.gx[0]  # the grid's coordinates along each axis
-    h1 = np.asarray(plot.h1_side.get_array())
+    h1 = plot.fires[0]
     # h1 = AND fires where i1 + i2 >= 2: the top-right corner only
-    assert h1[-1, -1] == 1 and h1[0, 0] == 0
-    assert np.array_equal(h1, (plot.gx + plot.gy >= 2).astype(float))
+    assert h1[-1, -1] and not h1[0, 0]
+    assert np.array_equal(h1, plot.gx + plot.gy >= 2)
+    assert np.array_equal(plot.fires[1], -plot.gx - plot.gy >= 0)
+    picture = np.asarray(plot.in_side.get_array())  # (row, column, RGB) over the grid
+    green = plot.region_colors[1]  # h1 alone fires
+    assert np.array_equal(np.all(picture == green, axis=-1), h1 & ~plot.fires[1])
     out = np.asarray(plot.out_side.get_array())
     assert np.array_equal(out, (plot.gx + plot.gy >= 1).astype(float))
     plot.update(hidden_layer_state(1, 1, 1, -1, -1, 0))  # h1 becomes OR: more of it fires
-    assert np.asarray(plot.h1_side.get_array()).sum() > h1.sum()
+    assert plot.fires[0].sum() > h1.sum()
+    assert np.all(np.asarray(plot.in_side.get_array())[plot.fires[0] & ~plot.fires[1]] == green)
     assert g[0] < 0 < 1 < g[-1]
 
 
@@ -305,3 +310,131 @@ def test_learned_hidden_space_shades_where_the_network_fires() -> None:
         col = round(float((h[0] - left) / (right - left) * (n - 1)))
         row = round(float((h[1] - bottom) / (top - bottom) * (n - 1)))
         assert shade[row, col] == fires
+
+
+def _side_colours(ax, points):
+    """The colour the figure shows at each data point of ``points`` from the shading alone
+    (every other artist hidden, so markers, lines and labels do not get in the way)."""
+    from matplotlib.image import AxesImage
+
+    from lecturelib.plots import agg_canvas
+
+    hidden = [a for a in ax.get_children() if not isinstance(a, AxesImage) and a.get_visible()]
+    for artist in hidden:
+        artist.set_visible(False)
+    canvas = agg_canvas(ax.figure)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba(), dtype=float)[..., :3] / 255
+    for artist in hidden:
+        artist.set_visible(True)
+    xy = ax.transData.transform(np.asarray(points, dtype=float))
+    rows = pixels.shape[0] - 1 - np.floor(xy[:, 1]).astype(int)
+    return pixels[rows, np.floor(xy[:, 0]).astype(int)]
+
+
+def _over_white(*layers):
+    """The colour of see-through layers (colour, alpha) painted in order over white."""
+    from matplotlib.colors import to_rgb
+
+    out = np.ones(3)
+    for color, alpha in layers:
+        out = alpha * np.array(to_rgb(color)) + (1 - alpha) * out
+    return out
+
+
+def test_gate_plot_shades_both_sides_of_its_line() -> None:
+    from lecturelib.plots import new_figure
+    from lecturelib.plots.perceptron import _FIRE, GatePlot
+
+    _, axes = new_figure()
+    ax = axes[0, 0]
+    plot = GatePlot(ax, gate_state(1, 1, 2))  # AND
+    fire, quiet = _over_white((_FIRE(1.0), 1.0)), _over_white((_FIRE(0.0), 1.0))
+    assert np.abs(fire - quiet).max() > 0.05  # the two sides look different
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-0.2, 1.2, size=(40, 2))
+    for w1, w2, theta in ((1, 1, 2), (1, 1, 1), (-1, 0.5, -0.3)):
+        plot.update(gate_state(w1, w2, theta))
+        net = points @ [w1, w2] - theta
+        away = np.abs(net) > 0.05  # off the line, whose cells may go either way
+        shown = _side_colours(ax, points[away])
+        expected = np.where((net[away] >= 0)[:, None], fire, quiet)
+        np.testing.assert_allclose(shown, expected, atol=0.02)
+
+
+def test_two_layer_plot_shades_both_sides_of_every_line_and_names_regions() -> None:
+    from lecturelib.plots import COLORS, new_figure
+    from lecturelib.plots.perceptron import FIRE_ALPHA, QUIET_ALPHA, TwoLayerPlot
+
+    _, axes = new_figure(1, 2, figsize=(8.0, 4.9))
+    ax_in, ax_hidden = axes[0]
+    green, orange = (COLORS["green"], FIRE_ALPHA), (COLORS["orange"], FIRE_ALPHA)
+    grey, purple = (COLORS["grey"], QUIET_ALPHA), (COLORS["purple"], FIRE_ALPHA)
+    plot = TwoLayerPlot(ax_in, ax_hidden, hidden_layer_state(1, 1, 2, -1, -1, 0))  # the slide's
+    # Input space: h1 = [i1 + i2 >= 2] fires top right, h2 = [-i1 - i2 >= 0] bottom left.
+    shown = _side_colours(ax_in, [(1.15, 1.15), (-0.2, -0.2), (0.5, 0.5)])
+    for colour, layers in zip(shown, ([green], [orange], [grey]), strict=True):
+        np.testing.assert_allclose(colour, _over_white(*layers), atol=0.02)
+    # Hidden space: o = [h1 + h2 >= 1] fires above the line, not below.
+    shown = _side_colours(ax_hidden, [(1.1, 1.1), (0.2, 0.2)])
+    np.testing.assert_allclose(shown, [_over_white(purple), _over_white(grey)], atol=0.02)
+
+    # Each region is named by the code h = (h1, h2) its inputs get; empty codes are hidden.
+    def codes_shown():
+        named = {}
+        for label, (a, b) in zip(plot.code_labels, plot.codes, strict=True):
+            if label.get_visible():
+                x, y = label.get_position()
+                named[(a, b)] = (int(x + y >= plot_state.theta[0]), int(-x - y >= 0))
+        return named
+
+    plot_state = hidden_layer_state(1, 1, 2, -1, -1, 0)
+    named = codes_shown()
+    assert set(named) == {(1, 0), (0, 1), (0, 0)}  # h1 and h2 never fire together here
+    assert all(code == where for code, where in named.items())
+    # h1 = [i1 + i2 >= -0.5] and h2 = [i1 + i2 <= 0] both fire on the strip between.
+    plot_state = hidden_layer_state(1, 1, -0.5, -1, -1, 0)
+    plot.update(plot_state)
+    shown = _side_colours(ax_in, [(-0.2, 0.0), (1.0, 0.5)])  # both fire; only h1 fires
+    np.testing.assert_allclose(shown[0], _over_white(green, orange), atol=0.02)
+    np.testing.assert_allclose(shown[1], _over_white(green), atol=0.02)
+    named = codes_shown()
+    assert (1, 1) in named and (0, 0) not in named
+    assert all(code == where for code, where in named.items())
+
+
+def test_learned_hidden_space_shows_each_side_in_its_colour() -> None:
+    from lecturelib.plots import COLORS, new_figure
+    from lecturelib.plots.perceptron import FIRE_ALPHA, QUIET_ALPHA, plot_learned_hidden_space
+
+    fit = learn_xnor(2, seed=3)
+    assert fit.solved
+    _, axes = new_figure()
+    plot_learned_hidden_space(axes[0, 0], fit)
+    shown = _side_colours(axes[0, 0], fit.hidden)
+    fire = _over_white((COLORS["purple"], FIRE_ALPHA))
+    quiet = _over_white((COLORS["grey"], QUIET_ALPHA))
+    expected = np.where(np.array(XNOR, dtype=bool)[:, None], fire, quiet)
+    np.testing.assert_allclose(shown, expected, atol=0.02)
+
+
+def test_xnor_networks_light_the_units_that_fire_for_each_input() -> None:
+    from matplotlib.colors import to_rgba
+
+    from lecturelib.plots import COLORS
+    from lecturelib.plots.perceptron import plot_xnor_networks
+
+    state = two_layer_state(**slide_xnor_network())
+    fig = plot_xnor_networks(title="what to look at")
+    assert fig._suptitle.get_text().startswith("what to look at\n")
+    assert len(fig.axes) == 4
+    blue, white = to_rgba(COLORS["blue"]), to_rgba("white")
+    for index, ax in enumerate(fig.axes):  # x1, o1, o2, x2, as in the slide's table
+        circles = list(ax.patches)  # inputs, hidden units, output
+        lit = [c.get_facecolor() == pytest.approx(blue) for c in circles]
+        dark = [c.get_facecolor() == pytest.approx(white) for c in circles]
+        fired = [*INPUTS[index], *state.hidden_output[index], state.output[index]]
+        assert lit == [bool(v) for v in fired] and dark == [not v for v in fired]
+        assert f"o = {state.output[index]}" in ax.get_title()
+        texts = [t.get_text() for t in ax.texts]
+        assert r"$\theta = 2$" in texts and r"$\theta = 1$" in texts

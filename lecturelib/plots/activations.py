@@ -93,8 +93,7 @@ def plot_activations(
         top, bottom = axes[0, j], axes[1, j]
         for ax in (top, bottom):
             _shade_flat(ax, z, flat)
-            ax.axhline(0, color=COLORS["grey"], linewidth=0.6)
-            ax.axvline(0, color=COLORS["grey"], linewidth=0.6)
+            ax.axhline(0, color=COLORS["grey"], linewidth=0.6)  # the z axis
             ax.set_xlim(-z_max, z_max)
         if act.undefined_at:  # a jump or a kink: draw each side apart, with hollow ends
             edges = (-z_max, *act.undefined_at, z_max)
@@ -119,7 +118,7 @@ def plot_activations(
                     (0.5, 0.6) if len(ends) == 1 else (0.3, 0.6),
                     textcoords="axes fraction",
                     ha="center",
-                    fontsize=8,
+                    fontsize=9,
                     arrowprops={"arrowstyle": "->", "color": color},
                 )
         else:
@@ -148,18 +147,13 @@ def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float =
     first ``+1`` label, where every threshold classifies all 20 points correctly.
     """
     b = np.linspace(-b_max, b_max, 801)
+    start = fits[0].b_path[0] if fits else 0.0
     for fit in fits:
         color = ACTIVATION_COLORS.get(fit.name, COLORS["black"])
         loss, _ = threshold_loss(fit.name, b)
         ax.plot(b, loss, color=color, linewidth=1.8, label=rf"$\sigma$ = {fit.name}")
         ax.plot([fit.b_path[0]], [fit.losses[0]], "o", color=color, markerfacecolor="white")
         ax.plot([fit.b], [fit.losses[-1]], "*", color=color, markersize=12)
-        ax.annotate(
-            "",
-            (fit.b, fit.losses[-1]),
-            (fit.b_path[0], fit.losses[0]),
-            arrowprops={"arrowstyle": "->", "color": color, "alpha": 0.6},
-        )
     last_minus = float(np.max(THRESHOLD_X[THRESHOLD_Y < 0]))
     first_plus = float(np.min(THRESHOLD_X[THRESHOLD_Y > 0]))
     ax.axvspan(
@@ -167,13 +161,27 @@ def plot_threshold_losses(ax: Axes, fits: Sequence[ThresholdFit], b_max: float =
         first_plus,
         color=_FLAT,
         zorder=0,
-        label=f"gap between the labels, x = {last_minus:.2f} to {first_plus:.2f}",
+        label=f"gap between the labels, $x$ = {last_minus:.2f} to {first_plus:.2f}",
     )
+    grey = COLORS["grey"]
+    ax.plot([], [], "o", color=grey, markerfacecolor="white", label=f"start, $b = {start:g}$")
+    ax.plot([], [], "*", color=grey, markersize=12, label="where gradient descent ends")
     ax.set_xlabel("threshold $b$")
     ax.set_ylabel("training MSE $J(b)$")
     ax.set_xlim(-b_max, b_max)
-    ax.set_title("Gradient descent from $b = -0.5$ (o) to (*): sign never moves")
-    ax.legend(frameon=False, loc="upper right")
+    ax.set_title(f"Gradient descent from $b = {start:g}$ (o) to (*): sign never moves")
+    ax.legend(frameon=False, loc="upper right", fontsize=9)
+
+
+def _broken(
+    x: np.ndarray, y: np.ndarray, z: np.ndarray, at: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` with a gap (a NaN) wherever ``z`` crosses one of the points ``at``."""
+    if not len(at) or x.size < 2:
+        return x, y
+    side = np.sum([np.sign(z - a) for a in at], axis=0)
+    cuts = np.flatnonzero(np.diff(side) != 0) + 1
+    return np.insert(x.astype(float), cuts, np.nan), np.insert(y.astype(float), cuts, np.nan)
 
 
 class UnitPlot:
@@ -200,10 +208,13 @@ class UnitPlot:
         self.update(state)
 
     def update(self, state: UnitState) -> None:
-        """Redraw the curves for a new ``(v, b)``."""
+        """Redraw the curves for a new ``(v, b)``; a derivative is broken where it jumps
+        (ReLU's at ``v x + b = 0``), not joined by a vertical stroke."""
+        z = state.v * state.x + state.b
         for name in state.outputs:
             self.f_lines[name].set_data(state.x, state.outputs[name])
-            self.g_lines[name].set_data(state.x, state.grads[name])
+            undefined = get_activation(name).undefined_at
+            self.g_lines[name].set_data(*_broken(state.x, state.grads[name], z, undefined))
         self.ax_f.set_title(
             rf"A unit $\sigma(v x + b)$ with $v$ = {state.v:.2f}, $b$ = {state.b:.2f}", fontsize=10
         )
@@ -234,7 +245,7 @@ def plot_timings(
             ax.bar_label(
                 bars,
                 [f"{len(o)}" + ("e" if EXPONENTIALS.intersection(o) else "") for o in ops],
-                fontsize=8,
+                fontsize=9,
                 padding=2,
             )
     ax.set_xticks(pos, names)

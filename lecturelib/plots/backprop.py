@@ -64,15 +64,17 @@ def plot_fit(ax: Axes, x: np.ndarray, y: np.ndarray, net: MLP, title: str = "") 
     share ``w_k tanh(v_k x + b_k)`` of ``f(x)`` dashed (``f = w0 + the sum of the shares``)."""
     grid = np.linspace(float(np.min(x)), float(np.max(x)), 200)
     ax.plot(x, y, "o", color=COLORS["blue"], markersize=3.5, label="training data")
-    ax.plot(grid, net.predict(grid), color=COLORS["vermillion"], linewidth=2, label="network f(x)")
+    ax.plot(
+        grid, net.predict(grid), color=COLORS["vermillion"], linewidth=2, label="network $f(x)$"
+    )
     shares = unit_contributions(net, grid)
     for k in range(shares.shape[1]):
         ax.plot(grid, shares[:, k], "--", color=COLORS["grey"], linewidth=1,
-                label="shares w_k tanh(v_k x + b_k)" if k == 0 else None)  # fmt: skip
+                label=r"shares $w_k \tanh(v_k x + b_k)$" if k == 0 else None)  # fmt: skip
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.3 * (high - low))  # room for the legend above the curves
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
     ax.set_title(title or "The fitted network")
     ax.legend(frameon=False, fontsize=8, loc="upper center")
 

@@ -27,9 +27,13 @@ class PerturbationPlot:
 
     def __init__(self, ax: Axes, state: PerturbationState) -> None:
         self.ax = ax
-        (self.curve,) = ax.plot([], [], color=COLORS["blue"], linewidth=2, label="actual b_i")
+        (self.curve,) = ax.plot([], [], color=COLORS["blue"], linewidth=2, label="actual $b_i$")
         (self.line,) = ax.plot(
-            [], [], color=COLORS["vermillion"], linestyle="--", label="b_i + (∂b_i/∂a_j) δ"
+            [],
+            [],
+            color=COLORS["vermillion"],
+            linestyle="--",
+            label=r"$b_i + (\partial b_i / \partial a_j)\,\delta$",
         )
         (self.gap,) = ax.plot([], [], color=COLORS["black"], linewidth=1, linestyle=":")
         (self.actual,) = ax.plot([], [], "o", color=COLORS["blue"], markersize=7)
@@ -38,7 +42,7 @@ class PerturbationPlot:
         )
         ax.axvline(0.0, color=COLORS["grey"], linewidth=0.8)
         ax.set_xlim(-3.0, 3.0)
-        ax.set_xlabel("δ, the change of a_j")
+        ax.set_xlabel(r"$\delta$, the change of $a_j$")
         ax.legend(frameon=False, loc="upper left", fontsize=8)
         self.update(state)
 
@@ -49,8 +53,8 @@ class PerturbationPlot:
         line = b0 + state.partial * state.deltas
         self.curve.set_data(state.deltas, state.curve)
         self.line.set_data(state.deltas, line)
-        self.curve.set_label(f"actual b{i}")
-        self.line.set_label(f"b{i} + (∂b{i}/∂a{j}) δ")
+        self.curve.set_label(f"actual $b_{i}$")
+        self.line.set_label(rf"$b_{i} + (\partial b_{i} / \partial a_{j})\,\delta$")
         self.ax.legend(frameon=False, loc="upper left", fontsize=8)
         y_act = b0 + state.actual[state.i]
         y_pred = b0 + state.predicted[state.i]
@@ -60,9 +64,9 @@ class PerturbationPlot:
         low, high = float(state.curve.min()), float(state.curve.max())
         pad = 0.4 * max(high - low, 1.0)  # the dashed line may leave the frame: it is a line
         self.ax.set_ylim(low - pad, high + pad)
-        self.ax.set_ylabel(f"b{i}")
+        self.ax.set_ylabel(f"$b_{i}$")
         self.ax.set_title(
-            f"{KINDS[state.kind]}: move a{j}, watch b{i}; the dots' gap is the linear error",
+            f"{KINDS[state.kind]}: move $a_{j}$, watch $b_{i}$; the dots' gap is the linear error",
             fontsize=10,
         )
 

@@ -45,8 +45,8 @@ def plot_points(ax: Axes, X: np.ndarray, y: np.ndarray, *, legend: bool = True) 
                 zorder=3,
             )
         )
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
     ax.set_aspect("equal")
     if legend:
         ax.legend(frameon=False, loc="upper right", fontsize=8, handletextpad=0.2)
@@ -102,8 +102,8 @@ def plot_scores_along(
 ) -> None:
     """The class scores ``f_c(x1, x2)`` along a horizontal line: one curve per class."""
     for c in range(scores.shape[1]):
-        ax.plot(x1, scores[:, c], color=CLASS_COLORS[c % 3], linewidth=1.8, label=f"f{c + 1}(x)")
-    ax.set_xlabel(f"x1 (along the line x2 = {x2:g})")
+        ax.plot(x1, scores[:, c], color=CLASS_COLORS[c % 3], linewidth=1.8, label=f"$f_{c + 1}(x)$")
+    ax.set_xlabel(f"$x_1$ (along the line $x_2 = {x2:g}$)")
     ax.set_ylabel("score")
     ax.set_title(title)
     ax.legend(frameon=False, fontsize=8)

@@ -397,7 +397,12 @@ class GraphDrawing:
         ]
         if self.edge_labels:
             handles.append(
-                Line2D([], [], color=COLORS["grey"], label="edge: local derivative ∂head/∂tail")
+                Line2D(
+                    [],
+                    [],
+                    color=COLORS["grey"],
+                    label=r"edge: local derivative $\partial\,$head$\,/\,\partial\,$tail",
+                )
             )
         ax.legend(
             handles=handles,

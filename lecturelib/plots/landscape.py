@@ -37,7 +37,7 @@ def plot_slice(ax: Axes, sl: LossSlice, title: str, log: bool = True) -> None:
     Z = np.log10(sl.losses) if log else sl.losses
     filled = ax.contourf(sl.a, sl.c, Z, levels=14, cmap="viridis")
     cbar = ax.figure.colorbar(filled, ax=ax, fraction=0.05, pad=0.02)
-    cbar.set_label("log10 loss" if log else "loss")
+    cbar.set_label(r"$\log_{10}$ loss" if log else "loss")
     for (label, (a, c)), color in zip(sl.marks.items(), _MARKS, strict=False):
         ax.plot([a], [c], "*", color=color, markersize=13, markeredgecolor="white", label=label)
     ax.set_xlabel(sl.xlabel)
@@ -48,15 +48,22 @@ def plot_slice(ax: Axes, sl: LossSlice, title: str, log: bool = True) -> None:
 
 
 def plot_final_losses(ax: Axes, study: SeedStudy) -> None:
-    """Histogram of the final losses (log10) over seeds, with the "bad" threshold."""
+    """Histogram of the final losses (log10) over seeds, the "stuck" threshold dashed (and in
+    the legend)."""
     logs = np.log10(study.finals)
     bins = np.linspace(np.floor(logs.min()), max(np.ceil(logs.max()), -0.5), 30)
     good = logs[~study.bad]
     bad = logs[study.bad]
     ax.hist(good, bins=bins, color=COLORS["blue"], label=f"good ({len(good)} seeds)")
     ax.hist(bad, bins=bins, color=COLORS["vermillion"], label=f"stuck ({len(bad)} seeds)")
-    ax.axvline(np.log10(study.threshold), color=COLORS["black"], linestyle="--", linewidth=1)
-    ax.set_xlabel("log10 final training loss")
+    ax.axvline(
+        np.log10(study.threshold),
+        color=COLORS["black"],
+        linestyle="--",
+        linewidth=1,
+        label=f"stuck: above MSE {study.threshold:g}",
+    )
+    ax.set_xlabel(r"$\log_{10}$ final training loss")
     ax.set_ylabel("number of seeds")
     ax.set_title("Same network, same data, different initialisations")
     ax.legend(frameon=False, fontsize=8)
@@ -74,15 +81,15 @@ def plot_saturation(
     colors = {"sigmoid": COLORS["vermillion"], "tanh": COLORS["orange"], "relu": COLORS["blue"]}
     for name, d in derivatives.items():
         ax_deriv.plot(z, d, color=colors.get(name), label=name, linewidth=2)
-    ax_deriv.set_xlabel("pre-activation z")
-    ax_deriv.set_ylabel("dσ/dz")
-    ax_deriv.set_title("Sigmoid and tanh flatten out; ReLU does not (for z > 0)", fontsize=9)
+    ax_deriv.set_xlabel("pre-activation $z$")
+    ax_deriv.set_ylabel(r"$d\sigma/dz$")
+    ax_deriv.set_title("Sigmoid and tanh flatten out; ReLU does not (for $z > 0$)", fontsize=9)
     ax_deriv.legend(frameon=False, fontsize=8)
     for name, g in gradients.items():
         ax_grad.plot(shifts, g, "o-", color=colors.get(name), label=name, markersize=4)
     ax_grad.set_yscale("log")
-    ax_grad.set_xlabel("hidden biases b_k pushed to")
-    ax_grad.set_ylabel("|dJ/d(v, b)|")
+    ax_grad.set_xlabel("hidden biases $b_k$ pushed to")
+    ax_grad.set_ylabel(r"$\|\partial J / \partial (v, b)\|$")
     ax_grad.set_title("Saturated units: a flat loss, tiny gradients", fontsize=9)
     ax_grad.legend(frameon=False, fontsize=8)
 
@@ -105,8 +112,8 @@ def _style_landscape_axes(ax: Axes, name: str) -> None:
     x0, x1, y0, y1 = land.box
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
     ax.grid(False)
 
 

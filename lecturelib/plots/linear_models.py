@@ -113,12 +113,12 @@ class SGDPlot:
         )
         ax_path.set_xlim(g1[0], g1[-1])
         ax_path.set_ylim(g2[0], g2[-1])
-        ax_path.set_xlabel("w1")
-        ax_path.set_ylabel("w2")
+        ax_path.set_xlabel("$w_1$")
+        ax_path.set_ylabel("$w_2$")
         ax_path.set_aspect("equal", adjustable="box")
         ax_path.legend(frameon=False, loc="upper right", fontsize=8)
         solution = "least-squares" if lam == 0 else "closed-form"
-        ax_path.set_title(f"path of (w1, w2)\ncontours at the {solution} b", fontsize=10)
+        ax_path.set_title(f"path of $(w_1, w_2)$\ncontours at the {solution} b", fontsize=10)
 
     def update(self, run: SGDRun, title: str | None = None) -> None:
         """Show a new run (in place)."""
@@ -170,15 +170,17 @@ def plot_regularization_path(ax: Axes, path, current: float | None = None) -> li
     ax.set_ylim(low - pad, high + pad)
     ax.set_xlim(x[0], x[-1])
     ax.axhline(0.0, color=COLORS["grey"], linewidth=0.8)
-    ax.set_xlabel("log10 λ")
+    ax.set_xlabel(r"$\log_{10} \lambda$")
     ax.set_ylabel("weights (one curve each)")
     ax.set_title("Regularisation path", fontsize=10)
     ax_norm = ax.twinx()
-    ax_norm.plot(x, path.norms, color=COLORS["black"], linewidth=2.2, linestyle="--", label="‖w‖")
+    ax_norm.plot(
+        x, path.norms, color=COLORS["black"], linewidth=2.2, linestyle="--", label=r"$\|w\|$"
+    )
     ax_norm.set_yscale("log")
     _plain_log(ax_norm.yaxis)
     ax_norm.yaxis.set_minor_locator(NullLocator())  # fewer ticks: a faster re-render
-    ax_norm.set_ylabel("‖w‖ (dashed, log scale)")
+    ax_norm.set_ylabel(r"$\|w\|$ (dashed, log scale)")
     ax_norm.spines["top"].set_visible(False)
     ax_norm.legend(frameon=False, fontsize=8, loc="upper right")
     if current is None:
@@ -197,7 +199,7 @@ class RidgeFitPlot:
             np.sin(2 * np.pi * state.x_grid),
             color=COLORS["grey"],
             linewidth=1,
-            label="sin(2πx) (truth)",
+            label=r"$\sin(2\pi x)$ (truth)",
         )
         ax_fit.plot(
             state.x_grid,
@@ -205,13 +207,13 @@ class RidgeFitPlot:
             color=COLORS["green"],
             linewidth=1,
             linestyle=":",
-            label="least squares (λ = 0)",
+            label=r"least squares ($\lambda = 0$)",
         )
         (self.fit,) = ax_fit.plot([], [], color=COLORS["vermillion"], linewidth=2, label="ridge")
         ax_fit.set_xlim(0, 1)
         ax_fit.set_ylim(-2.0, 2.0)
-        ax_fit.set_xlabel("x")
-        ax_fit.set_ylabel("y")
+        ax_fit.set_xlabel("$x$")
+        ax_fit.set_ylabel("$y$")
         ax_fit.legend(frameon=False, fontsize=7, loc="lower left")
         (self.marker,) = plot_regularization_path(ax_path, state.path, state.lam)
         self.update(state)
@@ -220,7 +222,9 @@ class RidgeFitPlot:
         """Move the fitted curve and the λ marker (in place)."""
         self.fit.set_data(state.x_grid, state.fit)
         self.marker.set_xdata([np.log10(state.lam)] * 2)
-        self.ax_fit.set_title(f"λ = {state.lam:.2g}: ‖w‖ = {state.norm:.3g}", fontsize=10)
+        self.ax_fit.set_title(
+            rf"$\lambda$ = {state.lam:.2g}: $\|w\|$ = {state.norm:.3g}", fontsize=10
+        )
 
 
 def plot_minibatch(ax: Axes, study: MinibatchStudy) -> None:

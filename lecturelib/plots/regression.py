@@ -21,15 +21,19 @@ class TangentPlot:
     def __init__(self, ax: Axes, state: TangentState) -> None:
         self.ax = ax
         (self.curve,) = ax.plot(
-            state.b_grid, state.loss_curve, color=COLORS["blue"], label="loss l(b), w fixed"
+            state.b_grid, state.loss_curve, color=COLORS["blue"], label=r"loss $\ell(b)$, $w$ fixed"
         )
         (self.tangent,) = ax.plot(
-            [], [], color=COLORS["vermillion"], linestyle="--", label="tangent, slope dl/db"
+            [],
+            [],
+            color=COLORS["vermillion"],
+            linestyle="--",
+            label=r"tangent, slope $\partial \ell / \partial b$",
         )
         (self.point,) = ax.plot([], [], "o", color=COLORS["black"], markersize=6)
-        ax.set_xlabel("bias b")
-        ax.set_ylabel("loss l = r²")
-        ax.set_title("The partial dl/db is the slope of the loss in b")
+        ax.set_xlabel("bias $b$")
+        ax.set_ylabel(r"loss $\ell = r^2$")
+        ax.set_title(r"The partial $\partial \ell / \partial b$ is the slope of the loss in $b$")
         ax.set_xlim(state.b_grid[0], state.b_grid[-1])
         ax.legend(frameon=False, loc="upper center")
         self.update(state)

@@ -48,7 +48,9 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
         label="theorem's staircase (built by hand)",
     )
     ref = np.exp(np.mean(np.log(first.theorem_sup * N))) / N
-    ax.loglog(N, ref, ":", color=COLORS["grey"], linewidth=1, label="slope -1: error ~ 1/N")
+    ax.loglog(
+        N, ref, ":", color=COLORS["grey"], linewidth=1, label=r"slope -1: error $\propto 1/N$"
+    )
     colors = (COLORS["blue"], COLORS["vermillion"], COLORS["green"])
     for i, r in enumerate(results):
         color = colors[i % 3]
@@ -77,8 +79,8 @@ def plot_error_vs_width(ax: Axes, results: Sequence[WidthResult]) -> None:
     ax.set_xticks(N)
     ax.set_xticklabels([str(n) for n in N])
     ax.minorticks_off()
-    ax.set_xlabel("hidden units N")
-    ax.set_ylabel("max |F_hat(x) - F(x)| on [-1, 1]")
+    ax.set_xlabel("hidden units $N$")
+    ax.set_ylabel(r"$\max_x |\hat{F}(x) - F(x)|$ on $[-1, 1]$")
     ax.set_title("More units, smaller error (until the optimiser gives up)")
     ax.legend(frameon=False, fontsize=7.5, loc="lower left", handlelength=1.5, borderaxespad=0.3)
 
@@ -95,7 +97,7 @@ def plot_units_needed(ax: Axes, result: DimensionResult) -> None:
             color=colors[i % 4],
             linewidth=1.5,
             markersize=4,
-            label=f"d = {d} ({result.n_train[d]} training points)",
+            label=f"$d = {d}$ ({result.n_train[d]} training points)",
         )
         if result.needed[d] is not None:
             ax.annotate(
@@ -112,7 +114,7 @@ def plot_units_needed(ax: Axes, result: DimensionResult) -> None:
     ax.set_xticks(ticks)
     ax.set_xticklabels([str(t) for t in ticks])
     ax.minorticks_off()
-    ax.set_xlabel("hidden units N")
+    ax.set_xlabel("hidden units $N$")
     ax.set_ylabel("RMS test error")
     ax.set_title("The same bump needs more units in more dimensions")
     ax.legend(frameon=False, fontsize=8, loc="upper right")
@@ -160,7 +162,7 @@ def plot_depth_runs(ax: Axes, result: DepthResult) -> None:
     )
     ax.set_xlim(-0.5, len(result.architectures) - 0.5)
     ax.set_ylim(0.0, max(1.3, float(result.sup.max()) * 1.05))
-    ax.set_ylabel("max |F_hat(x) - F(x)|")
+    ax.set_ylabel(r"$\max_x |\hat{F}(x) - F(x)|$")
     starts = len(result.seeds)
     if result.sup.min() >= 1.0:
         ax.set_title(f"No run beats the constant 0 ({starts} starts each)")
@@ -209,7 +211,7 @@ def plot_depth_fits(ax: Axes, result: DepthResult, hand_built: MLP) -> None:
         label=label,
         zorder=3,
     )
-    ax.set_xlabel("x")
+    ax.set_xlabel("$x$")
     ax.set_ylabel("output")
     ax.set_title(f"g composed {k} times: {2**k} straight pieces")
     ax.legend(frameon=False, fontsize=7.5, loc="lower center", ncol=2)
@@ -228,7 +230,7 @@ class WidthPlot:
         ax, ax_terms = axes
         self.ax, self.ax_terms = ax, ax_terms
         ax.plot(
-            state.x, state.target, color=COLORS["grey"], linewidth=3, alpha=0.6, label="target F"
+            state.x, state.target, color=COLORS["grey"], linewidth=3, alpha=0.6, label="target $F$"
         )
         ax.plot(
             state.x_train,
@@ -244,12 +246,12 @@ class WidthPlot:
         (self.theorem,) = ax.plot(
             [], [], color=COLORS["black"], linewidth=1, linestyle="--", label="theorem's staircase"
         )
-        ax.set_xlabel("x")
-        ax.set_ylabel("F(x)")
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$F(x)$")
         ax.legend(frameon=False, fontsize=8, loc="lower center", ncol=2)
         ax.set_ylim(-3.3, 2.2)
-        ax_terms.set_xlabel("x")
-        ax_terms.set_ylabel("w_i σ(v_i x + b_i)")
+        ax_terms.set_xlabel("$x$")
+        ax_terms.set_ylabel(r"$w_i\,\sigma(v_i x + b_i)$")
         self.terms: list = []
         self.update(state)
 
@@ -258,7 +260,7 @@ class WidthPlot:
         self.fitted.set_data(state.x, state.fitted)
         self.theorem.set_data(state.x, state.theorem)
         self.ax.set_title(
-            f"N = {state.N}: max error fitted {state.fitted_sup:.1g}, "
+            f"$N$ = {state.N}: max error fitted {state.fitted_sup:.1g}, "
             f"staircase {state.theorem_sup:.2g}"
         )
         for line in self.terms:

@@ -25,7 +25,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from lecturelib.plots import to_png
+from lecturelib.plots import css_size, register_png_display, to_png
 
 __all__ = ["ECHO_WINDOW", "Explorer", "slider"]
 
@@ -102,7 +102,11 @@ class Explorer(widgets.VBox):
         self.redraw = redraw
         self.describe = describe or (lambda state: "")
         self.title = title
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        # Shown at its 1x size (set in ``show``), never wider than the page: sharp and
+        # unstretched; the picture has PIXEL_DENSITY pixels per displayed pixel.
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width="auto", max_width="100%", height="auto")
+        )
         self.readout = widgets.HTML()
         self.state: Any = None
         controls_box = widgets.Box(
@@ -231,6 +235,7 @@ class Explorer(widgets.VBox):
         if self.figure is not None and self.redraw is not None:
             self.redraw(self.state)
             self.image.value = to_png(self.figure)
+            self.image.layout.width = f"{css_size(self.image.value)[0]}px"
         self.readout.value = f"<pre style='margin:0'>{html.escape(self.text)}</pre>"
 
     # Display: the live widget, plus a static picture and text for viewers without a kernel.
@@ -244,3 +249,15 @@ class Explorer(widgets.VBox):
 
     def __repr__(self) -> str:
         return f"<Explorer {self.title!r}: {self.values}>"
+
+
+def _snapshot_png(explorer: Explorer) -> tuple[str, dict[str, int]] | None:
+    """The picture a notebook stores for an explorer, with its displayed (1x) size."""
+    if explorer.figure is None:
+        return None
+    width, height = css_size(explorer.image.value)
+    encoded = base64.b64encode(explorer.image.value).decode("ascii")
+    return encoded, {"width": width, "height": height}
+
+
+register_png_display(Explorer, _snapshot_png)

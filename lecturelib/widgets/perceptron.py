@@ -40,7 +40,7 @@ def describe_gate(state: GateState) -> str:
 def gate_explorer(w1: float = 1.0, w2: float = 1.0, theta: float = 2.0) -> Explorer:
     """Sliders for ``w1, w2, theta`` of one threshold unit on the four two-bit inputs."""
     fig, axes = new_figure(
-        figsize=(4.2, 4.0), margins={"left": 0.16, "right": 0.95, "bottom": 0.13, "top": 0.9}
+        figsize=(4.4, 4.9), margins={"left": 0.15, "right": 0.95, "bottom": 0.27, "top": 0.88}
     )
     plot = GatePlot(axes[0, 0], gate_state(w1, w2, theta))
     return Explorer(
@@ -90,8 +90,8 @@ def two_layer_explorer(**start: Any) -> Explorer:
     fig, axes = new_figure(
         1,
         2,
-        figsize=(8.0, 4.4),
-        margins={"left": 0.08, "right": 0.98, "bottom": 0.25, "top": 0.87, "wspace": 0.35},
+        figsize=(8.0, 4.9),
+        margins={"left": 0.08, "right": 0.98, "bottom": 0.29, "top": 0.88, "wspace": 0.35},
     )
     plot = TwoLayerPlot(axes[0, 0], axes[0, 1], hidden_layer_state(**values))
     labels = {
