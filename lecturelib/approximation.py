@@ -20,42 +20,63 @@ about ``sin(2.5 x)``, and ``sin(pi x)`` is a little more curved still.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from lecturelib.activations import get_activation
 from lecturelib.mlp import MLP
+from lecturelib.optim import DIVERGED, PARAMETER_LIMIT
 from lecturelib.progress import progress_bar
 
 __all__ = [
     "FIT_ACTIVATIONS",
     "FLAT_SPAN",
-    "HAND_START",
+    "GD_FRAMES",
+    "GD_LR",
+    "GD_STEPS_PER_FRAME",
     "N_POINTS",
+    "PARAMETER_KINDS",
+    "RACERS",
     "SIN_FREQUENCY",
     "SLIDER_NAMES",
-    "SLIDER_RANGES",
     "TARGETS",
     "THETA_NAMES",
+    "WINDOW",
     "ApproxState",
     "Fit",
+    "GDState",
+    "LearningRateRun",
     "Params",
+    "RaceResult",
     "Target",
     "TrainResult",
     "approx_state",
     "bishop_data",
-    "explorer_update",
     "fit_all",
     "fit_target",
+    "gd_advance",
+    "gd_run",
+    "gd_start",
+    "gd_steps",
+    "learning_rate_runs",
     "linear_fit_mse",
+    "loss_and_gradient",
     "max_error",
     "mse",
     "mse_rows",
     "mse_text",
     "network",
+    "on_segment",
+    "race",
+    "random_start",
+    "round_count",
+    "segment_mse",
+    "sliders_state",
+    "swap_units",
     "target_values",
     "train_from",
     "unit_rows",
@@ -148,13 +169,20 @@ SLIDER_NAMES = ("v1", "b1", "w1", "v2", "b2", "w2", "v3", "b3", "w3", "w0")
 
 #: The slides' order of the ten parameters in ``theta`` (the one home of that order).
 THETA_NAMES = ("b1", "b2", "b3", "v1", "v2", "v3", "w0", "w1", "w2", "w3")
-#: Slider ranges (also the box "train from here" stays in, so sliders can show the result).
-SLIDER_RANGES: dict[str, tuple[float, float]] = {
-    "v": (-10.0, 10.0),
-    "b": (-10.0, 10.0),
-    "w": (-10.0, 10.0),
-    "w0": (-10.0, 10.0),
-}
+#: The four kinds of parameter, as the keys of a box of ranges (``train_from``'s ``bounds``).
+PARAMETER_KINDS = ("v", "b", "w", "w0")
+
+
+def _check_ranges(ranges: Mapping[str, tuple[float, float]], what: str) -> None:
+    if not isinstance(ranges, Mapping) or set(ranges) != set(PARAMETER_KINDS):
+        got = sorted(ranges) if isinstance(ranges, Mapping) else type(ranges).__name__
+        raise ValueError(
+            f"{what} must map each of {', '.join(PARAMETER_KINDS)} to (low, high), got {got}"
+        )
+    for kind, pair in ranges.items():
+        low, high = pair
+        if not low < high:
+            raise ValueError(f"{what}[{kind!r}] must be (low, high) with low < high, got {pair}")
 
 
 def _vector3(value: Any, what: str) -> np.ndarray:
@@ -253,18 +281,16 @@ class Params:
             w0=float(values["w0"]),
         )
 
-    def clipped(self) -> Params:
-        """The parameters clipped into :data:`SLIDER_RANGES`."""
+    def clipped(self, ranges: Mapping[str, tuple[float, float]]) -> Params:
+        """The parameters clipped into ``ranges``: ``(low, high)`` for each of ``v``, ``b``,
+        ``w`` and ``w0`` (for instance an explorer's slider ranges)."""
+        _check_ranges(ranges, "ranges")
         return Params(
-            v=np.clip(self.v, *SLIDER_RANGES["v"]),
-            b=np.clip(self.b, *SLIDER_RANGES["b"]),
-            w=np.clip(self.w, *SLIDER_RANGES["w"]),
-            w0=float(np.clip(self.w0, *SLIDER_RANGES["w0"])),
+            v=np.clip(self.v, *ranges["v"]),
+            b=np.clip(self.b, *ranges["b"]),
+            w=np.clip(self.w, *ranges["w"]),
+            w0=float(np.clip(self.w0, *ranges["w0"])),
         )
-
-
-#: A hand-made start for x^2 (tanh): units 1 and 2 mirror each other, unit 3 is off (w3 = 0).
-HAND_START = Params(v=[2.0, -2.0, 1.0], b=[-1.0, -1.0, 0.0], w=[0.75, 0.75, 0.0], w0=1.15)
 
 
 # ------------------------------------------------------------------------------------------
@@ -497,7 +523,7 @@ def approx_state(
     )
 
 
-def explorer_update(
+def sliders_state(
     v1: float,
     b1: float,
     w1: float,
@@ -530,24 +556,25 @@ class TrainResult:
     steps: int
 
 
-def _bounds() -> dict[str, tuple[float, float]]:
-    """The sliders' ranges as ``MLP.fit`` bounds: W1 (v), b1 (b), W2 (w), b2 (w0)."""
-    return {
-        "W1": SLIDER_RANGES["v"],
-        "b1": SLIDER_RANGES["b"],
-        "W2": SLIDER_RANGES["w"],
-        "b2": SLIDER_RANGES["w0"],
-    }
+def _mlp_bounds(bounds: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """A box of ranges as ``MLP.fit`` bounds: W1 (v), b1 (b), W2 (w), b2 (w0)."""
+    return {"W1": bounds["v"], "b1": bounds["b"], "W2": bounds["w"], "b2": bounds["w0"]}
 
 
 def train_from(
-    params: Params, target: str = "square", activation: str = "tanh", steps: int = 500
+    params: Params,
+    target: str = "square",
+    activation: str = "tanh",
+    steps: int = 500,
+    *,
+    bounds: Mapping[str, tuple[float, float]],
 ) -> TrainResult:
     """Train the network from ``params`` (the sliders' values) and return the result.
 
-    ``MLP.fit``'s L-BFGS with the gradient from backprop, kept inside the sliders' ranges
-    (``bounds``) so the sliders can show the result exactly. Starting points outside the
-    ranges are clipped first. Deterministic.
+    ``MLP.fit``'s L-BFGS with the gradient from backprop, kept inside ``bounds`` (``(low,
+    high)`` for each of ``v``, ``b``, ``w`` and ``w0``: an explorer passes its slider
+    ranges, so its sliders can show the result exactly). A start outside ``bounds`` is
+    clipped first. Deterministic.
     """
     if not isinstance(params, Params):
         raise TypeError(f"params must be a Params, got {type(params).__name__}")
@@ -555,11 +582,14 @@ def train_from(
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
     target = _check_target(target)
     activation = _check_activation(activation)
-    start = params.clipped()
+    _check_ranges(bounds, "bounds")
+    start = params.clipped(bounds)
     x, y = bishop_data(target)
     net = start.to_mlp(activation)
-    history = net.fit(x, y, optimizer="lbfgs", steps=steps, bounds=_bounds(), progress=False)
-    trained = Params.from_mlp(net).clipped()
+    history = net.fit(
+        x, y, optimizer="lbfgs", steps=steps, bounds=_mlp_bounds(bounds), progress=False
+    )
+    trained = Params.from_mlp(net).clipped(bounds)
     return TrainResult(
         start=start,
         params=trained,
@@ -567,3 +597,386 @@ def train_from(
         mse_after=mse(trained, target, activation),
         steps=history.steps,
     )
+
+
+# ------------------------------------------------------------------------------------------
+# Gradient descent, step by step (slide "How do we learn these parameters?")
+# ------------------------------------------------------------------------------------------
+#: Gradient-descent steps per frame of the player, and the frames one press of Play runs:
+#: 300 frames of 50 steps, 15000 steps in all.
+GD_STEPS_PER_FRAME = 50
+GD_FRAMES = 300
+#: The player's learning rate to start with.
+GD_LR = 0.1
+
+
+def _blown_up(loss: float, theta: np.ndarray) -> bool:
+    """The series' divergence rule (:func:`lecturelib.optim.blown_up`) for a vector theta."""
+    biggest = float(np.abs(theta).max())
+    return not (-np.inf < loss < DIVERGED) or not biggest < PARAMETER_LIMIT
+
+
+def loss_and_gradient(
+    theta: Any, x: Any, y: Any, activation: str = "tanh"
+) -> tuple[float, np.ndarray]:
+    """The training MSE ``J(theta) = (1/n) sum_i (f(x_i) - y_i)^2`` and its gradient.
+
+    Slide "How do we learn these parameters?": ``f`` is differentiable in ``theta``, so
+    gradient descent can use ``grad J``. Backprop written out for this network: the forward
+    pass computes ``a_k = v_k x + b_k``, ``h_k = sigma(a_k)`` and ``f = w0 + sum_k w_k h_k``
+    at every point; the backward pass starts from ``dJ/df_i`` and sends it back through
+    ``w_k`` and ``sigma'(a_k)`` to ``v_k`` and ``b_k``. The gradient is in the slides' order
+    ``(b1, b2, b3, v1, v2, v3, w0, w1, w2, w3)``; the tests check it against the engine's
+    backprop (``MLP.loss_and_grad``). Plain numpy: a few tens of microseconds for 50 points.
+    """
+    act = get_activation(_check_activation(activation))
+    theta = np.asarray(theta, dtype=float)
+    if theta.shape != (10,):
+        raise ValueError(f"theta must be 10 numbers, got shape {theta.shape}")
+    x = np.asarray(x, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    b, v, w0, w = theta[0:3], theta[3:6], theta[6], theta[7:10]
+    a = v[:, None] * x[None, :] + b[:, None]  # (3, n)
+    h = act.f(a)
+    r = w0 + w @ h - y  # residuals f(x_i) - y_i
+    dJ_df = (2.0 / x.size) * r
+    dJ_da = (w[:, None] * act.grad(a)) * dJ_df[None, :]  # the partials at a_k(x_i)
+    grad = np.concatenate([dJ_da.sum(axis=1), dJ_da @ x, [dJ_df.sum()], h @ dJ_df])
+    return float(np.mean(r * r)), grad
+
+
+def random_start(activation: str = "tanh", seed: int = 0) -> Params:
+    """The random start of ``MLP([1, 3, 1], activation, seed=seed)`` (``W ~ N(0, 1/fan_in)``)."""
+    return Params.from_mlp(MLP([1, 3, 1], activation=_check_activation(activation), seed=seed))
+
+
+@dataclass(frozen=True, eq=False)
+class GDState:
+    """One frame of the gradient-descent player: where training is and what it shows.
+
+    ``steps`` and ``losses`` hold one entry per frame so far (the step count and the
+    training MSE there); ``picture`` is the figure's left panel. ``diverged_at`` is the
+    step whose result blew up (the state then stays at the last sound frame). Read-only:
+    :func:`gd_advance` returns a new state.
+    """
+
+    target: str
+    activation: str
+    lr: float
+    seed: int
+    step: int
+    theta: np.ndarray
+    steps: np.ndarray
+    losses: np.ndarray
+    picture: ApproxState
+    diverged_at: int | None = None
+
+    @property
+    def params(self) -> Params:
+        """The ten parameters now."""
+        return Params.from_theta(self.theta)
+
+    @property
+    def mse(self) -> float:
+        """The training MSE now."""
+        return float(self.losses[-1])
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run blew up (the learning rate is too large)."""
+        return self.diverged_at is not None
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array = np.array(array, dtype=float)
+    array.setflags(write=False)
+    return array
+
+
+def _check_lr(lr: Any) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not lr > 0:
+        raise ValueError(f"lr must be a number > 0, got {lr!r}")
+    if not np.isfinite(lr):
+        raise ValueError(f"lr must be finite, got {lr!r}")
+    return float(lr)
+
+
+def gd_start(
+    target: str = "square", activation: str = "tanh", lr: float = GD_LR, seed: int = 0
+) -> GDState:
+    """The player before training: Bishop's data, the random start ``seed``, step 0."""
+    target = _check_target(target)
+    activation = _check_activation(activation)
+    lr = _check_lr(lr)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    params = random_start(activation, int(seed))
+    picture = approx_state(params, target, activation)
+    return GDState(
+        target=target,
+        activation=activation,
+        lr=lr,
+        seed=int(seed),
+        step=0,
+        theta=_read_only(params.theta),
+        steps=_read_only([0]),
+        losses=_read_only([picture.mse]),
+        picture=picture,
+    )
+
+
+def gd_steps(
+    theta: Any, target: str, activation: str, lr: float, steps: int
+) -> tuple[np.ndarray, int | None]:
+    """``steps`` steps of full-batch gradient descent ``theta <- theta - lr grad J(theta)``.
+
+    Returns the new theta (a new array) and ``None``, or, if a step's result blew up (the
+    loss reached 1e100 or a parameter 1e50: :func:`lecturelib.optim.blown_up`), the last
+    sound theta and the number of the step that blew up.
+    """
+    x, y = bishop_data(target)
+    theta = sound = np.array(theta, dtype=float)
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):  # theta is the result of k steps
+            loss, grad = loss_and_gradient(theta, x, y, activation)
+            if _blown_up(loss, theta):
+                return sound, k
+            if k == steps:
+                break
+            sound, theta = theta, theta - lr * grad
+    return theta, None
+
+
+def gd_advance(state: GDState, **values: Any) -> GDState:
+    """One frame later: :data:`GD_STEPS_PER_FRAME` gradient-descent steps (a new state).
+
+    The settings are the state's own (a control's change starts over from
+    :func:`gd_start`); ``values`` are accepted for the Player and ignored. A run that blows
+    up is reported, never drawn as NaN: the state keeps its last sound frame and says at
+    which step it diverged. A diverged state does not move.
+    """
+    if not isinstance(state, GDState):
+        raise TypeError(f"state must be a GDState, got {type(state).__name__}")
+    if state.diverged:
+        return state
+    theta, blew = gd_steps(
+        state.theta, state.target, state.activation, state.lr, GD_STEPS_PER_FRAME
+    )
+    if blew is not None:
+        return replace(state, diverged_at=state.step + blew)
+    params = Params.from_theta(theta)
+    picture = approx_state(params, state.target, state.activation)
+    step = state.step + GD_STEPS_PER_FRAME
+    return replace(
+        state,
+        step=step,
+        theta=_read_only(theta),
+        steps=_read_only(np.append(state.steps, step)),
+        losses=_read_only(np.append(state.losses, picture.mse)),
+        picture=picture,
+    )
+
+
+def gd_run(frames: int = GD_FRAMES, **settings: Any) -> GDState:
+    """:func:`gd_start` with ``settings``, then ``frames`` frames of :func:`gd_advance`:
+    what pressing Play shows after that many frames."""
+    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 0:
+        raise ValueError(f"frames must be a whole number >= 0, got {frames!r}")
+    state = gd_start(**settings)
+    for _ in range(int(frames)):
+        state = gd_advance(state)
+    return state
+
+
+#: The last steps of a run :func:`learning_rate_runs` looks at to say how the loss moves.
+WINDOW = 1000
+
+
+@dataclass(frozen=True)
+class LearningRateRun:
+    """How plain gradient descent did with one learning rate (:func:`learning_rate_runs`).
+
+    ``mse`` is the training MSE after the run (``nan`` if it diverged); ``rising`` the share
+    of the last :data:`WINDOW` steps on which the loss went up (0 for a loss that only
+    falls; about one half for a step that overshoots the valley, back and forth).
+    """
+
+    lr: float
+    steps: int
+    mse: float
+    rising: float
+    diverged_at: int | None
+
+    @property
+    def verdict(self) -> str:
+        """What the loss did, in words a table can show."""
+        if self.diverged_at is not None:
+            return "blew up (diverged)"
+        if self.rising > 0.1:
+            return "jumps up and down: the step overshoots"
+        return "still falling at every step"
+
+
+def learning_rate_runs(
+    lrs: Iterable[float],
+    target: str = "square",
+    activation: str = "tanh",
+    seed: int = 0,
+    steps: int = GD_FRAMES * GD_STEPS_PER_FRAME,
+    progress: bool | None = None,
+) -> list[LearningRateRun]:
+    """Plain gradient descent from the player's start (:func:`gd_start`) with each learning
+    rate, ``steps`` steps each: the loss it reaches and how it moves at the end.
+
+    Shows a progress bar if the whole takes more than 2 s (``progress=None``).
+    """
+    target = _check_target(target)
+    activation = _check_activation(activation)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < WINDOW:
+        raise ValueError(f"steps must be a whole number >= {WINDOW}, got {steps!r}")
+    lrs = [_check_lr(lr) for lr in lrs]
+    x, y = bishop_data(target)
+    start = gd_start(target, activation, seed=seed).theta
+    bar = progress_bar(
+        lrs, desc="learning rates", disable=progress is False, delay=0 if progress else 2.0,
+        leave=False,
+    )  # fmt: skip
+    runs = []
+    for lr in bar:
+        theta, blew = gd_steps(start, target, activation, lr, steps - WINDOW)
+        tail = []
+        with np.errstate(all="ignore"):
+            for k in range(WINDOW + 1):
+                if blew is not None:
+                    break
+                loss, grad = loss_and_gradient(theta, x, y, activation)
+                if _blown_up(loss, theta):
+                    blew = steps - WINDOW + k
+                    break
+                tail.append(loss)
+                theta = theta - lr * grad
+        if blew is not None:
+            runs.append(LearningRateRun(lr, steps, float("nan"), float("nan"), blew))
+            continue
+        rising = float(np.mean(np.diff(tail[:-1]) > 0))
+        runs.append(LearningRateRun(lr, steps, float(tail[-1]), rising, None))
+    return runs
+
+
+# ------------------------------------------------------------------------------------------
+# Faster optimisers: a race from the same start to the same loss
+# ------------------------------------------------------------------------------------------
+#: The racers: a name for tables -> ``MLP.fit``'s optimizer.
+RACERS: dict[str, str] = {
+    "gradient descent": "gd",
+    "momentum (β = 0.9)": "momentum",
+    "L-BFGS": "lbfgs",
+    "Levenberg-Marquardt": "lm",
+}
+
+
+@dataclass(frozen=True)
+class RaceResult:
+    """How one optimiser did: the steps it took, whether it reached the goal, its time."""
+
+    name: str
+    optimizer: str
+    steps: int
+    reached: bool
+    mse: float
+    seconds: float
+
+
+def race(
+    target: str = "square",
+    activation: str = "tanh",
+    seed: int = 0,
+    lr: float = GD_LR,
+    goal: float = 1e-4,
+    max_steps: int = 30000,
+    progress: bool | None = None,
+) -> list[RaceResult]:
+    """Every optimiser of :data:`RACERS` from the same start to the same training MSE.
+
+    The start is :func:`random_start` (the player's, in ``x``'s own units: no
+    standardisation); each run stops once the MSE is at most ``goal`` or after
+    ``max_steps``. Gradient descent and momentum use the step size ``lr``. A step is not
+    the same work for each: an L-BFGS iteration may evaluate the gradient more than once
+    (its line search), a Levenberg-Marquardt step needs the 50 x 10 Jacobian and solves a
+    10 x 10 system.
+    """
+    target = _check_target(target)
+    activation = _check_activation(activation)
+    x, y = bishop_data(target)
+    start = random_start(activation, seed)
+    results = []
+    bar = progress_bar(
+        list(RACERS.items()),
+        desc="racing",
+        disable=progress is False,
+        delay=0 if progress else 2.0,
+        leave=False,
+    )
+    for name, optimizer in bar:
+        net = start.to_mlp(activation)
+        options: dict[str, Any] = {"lr": _check_lr(lr)} if optimizer in ("gd", "momentum") else {}
+        began = time.perf_counter()
+        history = net.fit(
+            x,
+            y,
+            optimizer=optimizer,
+            steps=max_steps,
+            tol=goal,
+            rtol=0,
+            standardize=False,
+            progress=False,
+            **options,
+        )
+        seconds = time.perf_counter() - began
+        final = mse(Params.from_mlp(net), target, activation)
+        reached = not history.diverged and final <= goal
+        results.append(RaceResult(name, optimizer, history.steps, reached, final, seconds))
+    return results
+
+
+def round_count(n: int, digits: int = 2) -> str:
+    """A step count for printing: exact below ``10 ** digits``, else to ``digits``
+    significant digits (a long run's last digits depend on rounding in its steps, and on
+    the machine): ``round_count(10126) == "10,000"``, ``round_count(67, 1) == "70"``."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a whole number >= 0, got {n!r}")
+    if n < 10**digits:
+        return str(n)
+    return f"{round(int(n), digits - len(str(int(n)))):,}"
+
+
+# ------------------------------------------------------------------------------------------
+# Is the loss convex in theta? Swap two hidden units
+# ------------------------------------------------------------------------------------------
+def swap_units(params: Params, i: int, j: int) -> Params:
+    """The same network with hidden units ``i`` and ``j`` (0, 1, 2) swapped: each unit's
+    ``(v_k, b_k, w_k)`` moves together, so ``f`` is unchanged but ``theta`` is not."""
+    for k in (i, j):
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < 3:
+            raise ValueError(f"units are numbered 0, 1, 2 here, got {k!r}")
+    order = [0, 1, 2]
+    order[i], order[j] = order[j], order[i]
+    return Params(v=params.v[order], b=params.b[order], w=params.w[order], w0=params.w0)
+
+
+def on_segment(a: Params, b: Params, t: float) -> Params:
+    """The point ``theta(t) = (1 - t) theta_A + t theta_B`` of the straight segment."""
+    return Params.from_theta((1.0 - t) * a.theta + t * b.theta)
+
+
+def segment_mse(
+    a: Params, b: Params, target: str, activation: str = "tanh", ts: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The training MSE along the segment from ``a`` to ``b``: ``(ts, losses)``.
+
+    A convex loss could never rise above both ends' values there: for convex ``J``,
+    ``J(theta(t)) <= (1 - t) J(theta_A) + t J(theta_B)``.
+    """
+    ts = np.linspace(0.0, 1.0, 101) if ts is None else np.asarray(ts, dtype=float)
+    losses = np.array([mse(on_segment(a, b, t), target, activation) for t in ts])
+    return ts, losses

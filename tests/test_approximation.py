@@ -10,11 +10,12 @@ import pytest
 from matplotlib.figure import Figure
 
 from lecturelib import approximation as ap
-from lecturelib.approximation import HAND_START, SLIDER_NAMES, SLIDER_RANGES, Params
+from lecturelib.approximation import SLIDER_NAMES, Params
+from lecturelib.gradcheck import numerical_gradient, relative_error
 from lecturelib.mlp import MLP
 from lecturelib.plots import new_figure
 from lecturelib.plots.approximation import ApproximationPanel, nice_limit, plot_bishop_figure
-from lecturelib.widgets.approximation import approximation_explorer
+from lecturelib.widgets.approximation import HAND_START, SLIDER_RANGES, approximation_explorer
 
 THETA = np.arange(1.0, 11.0) / 10  # (b1, b2, b3, v1, v2, v3, w0, w1, w2, w3)
 
@@ -170,32 +171,40 @@ def test_best_of_three_fits_both_activations() -> None:
 
 
 def test_train_from_the_hand_start() -> None:
-    result = ap.train_from(HAND_START, "square", "tanh")
+    result = ap.train_from(HAND_START, "square", "tanh", bounds=SLIDER_RANGES)
     assert result.mse_before == pytest.approx(ap.mse(HAND_START, "square"))
     assert result.mse_after < 1e-4 < result.mse_before
     assert result.mse_after == pytest.approx(ap.mse(result.params, "square"))
     assert 0 < result.steps <= 500
-    again = ap.train_from(HAND_START, "square", "tanh")
+    again = ap.train_from(HAND_START, "square", "tanh", bounds=SLIDER_RANGES)
     np.testing.assert_array_equal(again.params.theta, result.params.theta)  # deterministic
 
 
 def test_train_from_stays_in_the_slider_ranges() -> None:
     wild = Params(v=[50.0, -2.0, 1.0], b=[0.0, 0.0, -30.0], w=[1.0, 1.0, 1.0], w0=0.0)
-    result = ap.train_from(wild, "step", "logistic")
+    result = ap.train_from(wild, "step", "logistic", bounds=SLIDER_RANGES)
     assert result.start.v[0] == 10.0 and result.start.b[2] == -10.0  # clipped start
     for name, value in result.params.sliders().items():
         low, high = SLIDER_RANGES[name if name == "w0" else name[0]]
         assert low <= value <= high
     assert result.mse_after <= result.mse_before
-    unchanged = ap.train_from(HAND_START, "abs", steps=0)
+    unchanged = ap.train_from(HAND_START, "abs", steps=0, bounds=SLIDER_RANGES)
     np.testing.assert_array_equal(unchanged.params.theta, HAND_START.theta)
     with pytest.raises(TypeError, match="params must be a Params"):
-        ap.train_from(THETA)
+        ap.train_from(THETA, bounds=SLIDER_RANGES)
+    with pytest.raises(ValueError, match=r"bounds must map each of v, b, w, w0.*got \['b', 'v'\]"):
+        ap.train_from(HAND_START, bounds={"v": (-1, 1), "b": (-1, 1)})
+    with pytest.raises(ValueError, match=r"bounds\['w'\] must be \(low, high\) with low < high"):
+        ap.train_from(HAND_START, bounds={**SLIDER_RANGES, "w": (1.0, -1.0)})
+    tight = {"v": (-1.0, 1.0), "b": (-0.5, 0.5), "w": (0.0, 0.5), "w0": (0.0, 2.0)}
+    boxed = ap.train_from(HAND_START, "square", bounds=tight)
+    assert np.all(np.abs(boxed.params.v) <= 1.0) and np.all(np.abs(boxed.params.b) <= 0.5)
+    assert np.all((0.0 <= boxed.params.w) & (boxed.params.w <= 0.5))
     with pytest.raises(ValueError, match="steps must be"):
-        ap.train_from(HAND_START, steps=-3)
+        ap.train_from(HAND_START, steps=-3, bounds=SLIDER_RANGES)
 
 
-def test_explorer_update_at_every_corner_is_silent() -> None:
+def test_sliders_state_at_every_corner_is_silent() -> None:
     corners = [
         {name: SLIDER_RANGES[name if name == "w0" else name[0]][i] for name in SLIDER_NAMES}
         for i in (0, 1)
@@ -210,11 +219,11 @@ def test_explorer_update_at_every_corner_is_silent() -> None:
         for values, target, activation in itertools.product(
             [*corners, mixed], ap.TARGETS, ("tanh", "logistic")
         ):
-            state = ap.explorer_update(**values, target=target, activation=activation)
+            state = ap.sliders_state(**values, target=target, activation=activation)
             assert np.isfinite(state.mse) and np.all(np.isfinite(state.curve))
         # far beyond the sliders, too: no overflow in exp
         huge = dict.fromkeys(SLIDER_NAMES, 1e6)
-        assert np.isfinite(ap.explorer_update(**huge, activation="logistic").mse)
+        assert np.isfinite(ap.sliders_state(**huge, activation="logistic").mse)
 
 
 def test_explorer_shows_live_mse_and_trains_from_the_sliders() -> None:
@@ -257,3 +266,146 @@ def test_plot_helpers() -> None:
     _, axes = new_figure()
     with pytest.raises(ValueError, match="units must be"):
         ApproximationPanel(axes[0, 0], ap.approx_state(HAND_START), units="some")
+
+
+# -- gradient descent, the race and the segment (slide "How do we learn these parameters?") --
+@pytest.mark.parametrize("activation", ap.FIT_ACTIVATIONS)
+def test_loss_and_gradient_is_backprop_in_the_slides_order(activation: str) -> None:
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(-2, 2, 23), rng.normal(size=23)
+    theta = rng.normal(size=10)
+    loss, grad = ap.loss_and_gradient(theta, x, y, activation)
+    probe = theta.copy()
+    numeric = numerical_gradient(lambda: ap.loss_and_gradient(probe, x, y, activation)[0], probe)
+    assert relative_error(grad, numeric) < 1e-7
+    net = Params.from_theta(theta).to_mlp(activation)
+    engine_loss, engine = net.loss_and_grad(x.reshape(-1, 1), y.reshape(-1, 1))
+    assert loss == pytest.approx(engine_loss, rel=1e-12)
+    as_params = Params(v=engine["W1"][:, 0], b=engine["b1"], w=engine["W2"][0], w0=engine["b2"][0])
+    np.testing.assert_allclose(grad, as_params.theta, rtol=1e-10, atol=1e-14)
+    with pytest.raises(ValueError, match="theta must be 10 numbers, got shape"):
+        ap.loss_and_gradient(theta[:9], x, y)
+
+
+def test_gradient_descent_player_frames() -> None:
+    state = ap.gd_start("sin", lr=0.1, seed=3)
+    assert state.step == 0 and state.mse == pytest.approx(ap.mse(ap.random_start(seed=3), "sin"))
+    later = ap.gd_advance(state)
+    assert later.step == ap.GD_STEPS_PER_FRAME and later.steps.tolist() == [0, later.step]
+    # a frame is GD_STEPS_PER_FRAME plain steps theta <- theta - lr grad J
+    x, y = ap.bishop_data("sin")
+    theta = state.theta.copy()
+    for _ in range(ap.GD_STEPS_PER_FRAME):
+        theta = theta - 0.1 * ap.loss_and_gradient(theta, x, y)[1]
+    np.testing.assert_allclose(later.theta, theta, rtol=1e-12)
+    assert later.mse < state.mse and later.picture.mse == later.mse
+    assert state.step == 0  # states are read-only: advancing made a new one
+    with pytest.raises(ValueError):
+        later.theta[0] = 1.0
+    run = ap.gd_run(frames=40, target="square")
+    assert run.step == 40 * ap.GD_STEPS_PER_FRAME and len(run.losses) == 41
+    assert np.all(np.diff(run.losses) < 0)  # lr 0.1 from the default start: every frame lower
+    for bad, match in [({"lr": 0}, "lr must be a number > 0"), ({"seed": -1}, "seed must be"),
+                       ({"target": "cube"}, "unknown target")]:  # fmt: skip
+        with pytest.raises(ValueError, match=match):
+            ap.gd_start(**bad)
+
+
+def test_a_learning_rate_too_large_is_reported_not_drawn_as_nan() -> None:
+    state = ap.gd_run(frames=5, target="square", lr=3.0)
+    assert state.diverged and 0 < state.diverged_at <= 5 * ap.GD_STEPS_PER_FRAME
+    assert np.all(np.isfinite(state.theta)) and np.isfinite(state.mse)
+    assert ap.gd_advance(state) is state  # a diverged run does not move
+    theta, blew = ap.gd_steps(ap.gd_start().theta, "square", "tanh", 3.0, 1000)
+    assert blew is not None and np.all(np.isfinite(theta))
+    _, none = ap.gd_steps(ap.gd_start().theta, "square", "tanh", 0.1, 10)
+    assert none is None
+
+
+def test_the_race_from_one_start_to_one_loss() -> None:
+    results = ap.race("square", goal=1e-3, max_steps=20000, progress=False)
+    assert [r.name for r in results] == list(ap.RACERS)
+    assert all(r.reached and r.mse <= 1e-3 for r in results)
+    steps = [r.steps for r in results]
+    assert steps == sorted(steps, reverse=True)  # gd, momentum, L-BFGS, LM: fewer and fewer
+    assert steps[0] > 10 * steps[1]
+    short = ap.race("square", goal=1e-12, max_steps=50, progress=False)
+    assert not short[0].reached and short[0].steps == 50
+
+
+def test_round_count() -> None:
+    assert [ap.round_count(n) for n in (7, 67, 822, 10126)] == ["7", "67", "820", "10,000"]
+    assert [ap.round_count(n, 1) for n in (7, 67, 68, 822, 10126)] == [
+        "7", "70", "70", "800", "10,000",
+    ]  # fmt: skip
+
+
+def test_swapping_two_units_keeps_f_and_the_segment_rises() -> None:
+    a = Params(v=[0.1, 2.0, 2.0], b=[0.3, -1.0, 1.0], w=[0.5, 1.5, -1.5], w0=0.2)
+    b = ap.swap_units(a, 1, 2)
+    grid = np.linspace(-1, 1, 41)
+    np.testing.assert_allclose(ap.network(grid, a)[0], ap.network(grid, b)[0], atol=1e-14)
+    assert not np.array_equal(a.theta, b.theta)
+    np.testing.assert_array_equal(ap.on_segment(a, b, 0.0).theta, a.theta)
+    np.testing.assert_allclose(ap.on_segment(a, b, 0.5).w, [0.5, 0.0, 0.0], atol=1e-15)
+    ts, losses = ap.segment_mse(a, b, "square")
+    assert ts[0] == 0 and ts[-1] == 1 and losses[0] == pytest.approx(losses[-1])
+    fitted = ap.fit_target("square", restarts=1).params  # a minimum: the loss rises off it
+    ts, losses = ap.segment_mse(fitted, ap.swap_units(fitted, 1, 2), "square")
+    assert losses[0] < 1e-5 and losses[-1] < 1e-5
+    assert losses[50] > 100 * max(losses[0], losses[-1])  # far above the chord: not convex
+    with pytest.raises(ValueError, match="units are numbered 0, 1, 2"):
+        ap.swap_units(a, 1, 3)
+
+
+def test_gradient_descent_player_plays_and_reports_divergence() -> None:
+    from lecturelib.widgets.approximation import GD_LEARNING_RATES, gradient_descent_player
+
+    player = gradient_descent_player()
+    start_png = player.image.value
+    assert "step 0 of 15000" in player.text and f"η = {ap.GD_LR:g}" in player.text
+    player.step(3)
+    assert player.state.step == 3 * ap.GD_STEPS_PER_FRAME and player.image.value != start_png
+    assert player.state.mse < ap.mse(ap.random_start(), "square")
+    player.set(lr=max(GD_LEARNING_RATES))  # a new learning rate starts over
+    assert player.state.step == 0
+    player.step(5)
+    assert player.state.diverged and "diverged at step" in player.text
+    assert "choose a smaller one" in player.text
+    player.set(target="abs", seed=4)
+    assert player.state.step == 0 and player.state.seed == 4 and player.state.target == "abs"
+
+
+def test_learning_rate_runs_tell_slow_overshooting_and_diverging_apart() -> None:
+    runs = ap.learning_rate_runs((0.01, 0.1, 0.5, 3.0), steps=3000, progress=False)
+    slow, good, overshoot, blown = runs
+    assert slow.mse > good.mse and slow.rising == 0 == good.rising
+    assert good.verdict == "still falling at every step"
+    assert overshoot.rising > 0.3 and "overshoots" in overshoot.verdict
+    assert blown.diverged_at is not None and np.isnan(blown.mse) and "diverged" in blown.verdict
+    x, y = ap.bishop_data("square")
+    theta = ap.gd_start().theta.copy()
+    for _ in range(3000):
+        theta = theta - 0.1 * ap.loss_and_gradient(theta, x, y)[1]
+    assert good.mse == pytest.approx(ap.loss_and_gradient(theta, x, y)[0], rel=1e-9)
+    with pytest.raises(ValueError, match="steps must be a whole number >= 1000"):
+        ap.learning_rate_runs((0.1,), steps=10)
+
+
+def test_exercise_4s_box_is_the_sliders_range() -> None:
+    from lecturelib.exercises.nb05 import EX4_BOX
+
+    assert set(SLIDER_RANGES.values()) == {(-EX4_BOX, EX4_BOX)}
+
+
+def test_the_network_drawn_lit_at_each_input() -> None:
+    from lecturelib.plots.approximation import plot_network_lit
+
+    params = Params(v=[2.0, -1.0, 0.5], b=[0.5, 0.0, -0.25], w=[1.0, -2.0, 0.5], w0=0.1)
+    fig = plot_network_lit(params, [-0.5, 0.5])
+    assert len(fig.axes) == 2
+    titles = [ax.get_title() for ax in fig.axes]
+    f, _ = ap.network([-0.5, 0.5], params)
+    assert titles == [f"$x = -0.5$: $f(x) = {f[0]:.2f}$", f"$x = 0.5$: $f(x) = {f[1]:.2f}$"]
+    with pytest.raises(ValueError, match="xs must hold at least one input"):
+        plot_network_lit(params, [])
