@@ -29,7 +29,7 @@ import numpy as np
 
 from lecturelib.activations import get_activation
 from lecturelib.mlp import MLP
-from lecturelib.optim import DIVERGED, PARAMETER_LIMIT
+from lecturelib.optim import blown_up
 from lecturelib.progress import progress_bar
 
 __all__ = [
@@ -610,12 +610,6 @@ GD_FRAMES = 300
 GD_LR = 0.1
 
 
-def _blown_up(loss: float, theta: np.ndarray) -> bool:
-    """The series' divergence rule (:func:`lecturelib.optim.blown_up`) for a vector theta."""
-    biggest = float(np.abs(theta).max())
-    return not (-np.inf < loss < DIVERGED) or not biggest < PARAMETER_LIMIT
-
-
 def loss_and_gradient(
     theta: Any, x: Any, y: Any, activation: str = "tanh"
 ) -> tuple[float, np.ndarray]:
@@ -739,7 +733,7 @@ def gd_steps(
     with np.errstate(all="ignore"):
         for k in range(steps + 1):  # theta is the result of k steps
             loss, grad = loss_and_gradient(theta, x, y, activation)
-            if _blown_up(loss, theta):
+            if blown_up(loss, [theta]):
                 return sound, k
             if k == steps:
                 break
@@ -850,7 +844,7 @@ def learning_rate_runs(
                 if blew is not None:
                     break
                 loss, grad = loss_and_gradient(theta, x, y, activation)
-                if _blown_up(loss, theta):
+                if blown_up(loss, [theta]):
                     blew = steps - WINDOW + k
                     break
                 tail.append(loss)
