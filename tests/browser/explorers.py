@@ -52,6 +52,12 @@ def _approximation() -> Any:
     return approximation_explorer()
 
 
+def _gradient_descent() -> Any:
+    from lecturelib.widgets.approximation import gradient_descent_player
+
+    return gradient_descent_player()
+
+
 def _width() -> Any:
     import lecturelib.universal as U
     from lecturelib.widgets.universal import width_explorer
@@ -113,7 +119,9 @@ EXPLORERS: dict[str, list[tuple[Factory, int | None]]] = {
     "02_perceptron_logic_gates.ipynb": [(_gate, 2)],
     "03_xor_hidden_layer.ipynb": [(_two_layer, 2)],
     "04_activation_functions.ipynb": [(_unit, 0)],
-    "05_three_hidden_units.ipynb": [(_approximation, 0)],
+    # the gradient-descent player: its random start (at step 0 the learning rate changes no
+    # picture); then the hand-set explorer: w0
+    "05_three_hidden_units.ipynb": [(_gradient_descent, 1), (_approximation, 0)],
     "06_universal_approximation_and_depth.ipynb": [(_width, 0)],
     "07_mlp_classification.ipynb": [(_playground, 0)],  # 0: the noise slider
     "08_partial_derivatives_and_chain_rule.ipynb": [(_perturbation, 0), (_paths, None)],

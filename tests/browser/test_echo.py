@@ -17,7 +17,7 @@ import time
 
 from lecturelib.approximation import Params, train_from
 from lecturelib.widgets import ECHO_WINDOW
-from lecturelib.widgets.approximation import describe_training
+from lecturelib.widgets.approximation import SLIDER_RANGES, describe_training
 
 from .explorers import EXPLORERS
 from .lab import (
@@ -34,6 +34,7 @@ from .lab import (
 from .test_lab import _slider_names, same_numbers, shown_values
 
 NAME = "05_three_hidden_units.ipynb"
+INDEX = 1  # the hand-set explorer, after the gradient-descent player
 PRESSES = 5  # further presses on w1, after the first one
 MOST_W0_PRESSES = 10
 
@@ -49,27 +50,27 @@ def _train_move_train_press(lab_server, page) -> None:
     open_notebook(page, lab_server.notebook_url(NAME))
     run_all(page)
     assert error_outputs(page) == []
-    assert explorer_count(page) == 1
+    assert explorer_count(page) == len(EXPLORERS[NAME])
     # The same explorer in Python, taken through the same steps: the page must show what it
     # computes. The notebook trained its explorer and then set it back to the hand-made start.
-    [(factory, _)] = EXPLORERS[NAME]
+    factory, _ = EXPLORERS[NAME][INDEX]
     python = factory()
     names = _slider_names(python)
     w0, w1 = names.index("w0"), names.index("w1")
     step = float(python.controls["w1"].step)
-    box = page.locator(".lecturelib-explorer").first
+    box = page.locator(".lecturelib-explorer").nth(INDEX)
     button = box.get_by_role("button", name="train from here")
     status = box.locator(".widget-hbox .widget-html")  # beside the button
-    wait_for_explorer(page, 0, len(names))
+    wait_for_explorer(page, INDEX, len(names))
     button.wait_for()
-    view = read_explorer(page, 0)
+    view = read_explorer(page, INDEX)
     _expect(python, view, "at the start")
 
     def train(what: str) -> float:
         """Press "train from here" (here and in Python); return the exact trained w1."""
         nonlocal view
         button.click()
-        view = settle(page, 0, view.readout)
+        view = settle(page, INDEX, view.readout)
         python.train()
         assert same_numbers(status.inner_text(), describe_training(python.last_training)), (
             f"{what}: the page says {status.inner_text()!r}"
@@ -81,8 +82,8 @@ def _train_move_train_press(lab_server, page) -> None:
         """Press a key on a slider; check it moved by one step; return its exact new value."""
         nonlocal view
         name, before = names[slider], view.sliders[slider]
-        latency = press_slider(page, 0, slider, key)
-        view = settle(page, 0, view.readout, timeout=3.0)
+        latency = press_slider(page, INDEX, slider, key)
+        view = settle(page, INDEX, view.readout, timeout=3.0)
         moved = round((view.sliders[slider] - before) / step)
         assert moved == (1 if key == "ArrowRight" else -1), (
             f"{what}: {key} moved {name} from {before} to {view.sliders[slider]} "
@@ -119,7 +120,7 @@ def _train_move_train_press(lab_server, page) -> None:
 def _unchanged_after_echo_window(page, before, slider: int, what: str) -> None:
     """Wait past the echo window: a late echo would undo the student's move by then."""
     time.sleep(ECHO_WINDOW + 0.5)
-    now = read_explorer(page, 0)
+    now = read_explorer(page, INDEX)
     assert (now.sliders, now.readout) == (before.sliders, before.readout), (
         f"{what} was undone {ECHO_WINDOW + 0.5} s later: now shows {now.sliders[slider]}"
     )
@@ -131,7 +132,8 @@ def _w0_presses_to_the_old_trap(trained: dict, step: float) -> int:
     shown_w0 = round(trained["w0"], 2)
     for presses in range(1, MOST_W0_PRESSES + 1):
         start = Params.from_sliders({**trained, "w0": round(shown_w0 + presses * step, 2)})
-        w1 = float(train_from(start, trained["target"], trained["activation"]).params.w[0])
+        fit = train_from(start, trained["target"], trained["activation"], bounds=SLIDER_RANGES)
+        w1 = float(fit.params.w[0])
         lands = round(round(w1, 2) - step, 2)
         if abs(lands - trained["w1"]) <= step / 2 < abs(lands - w1):
             return presses
@@ -151,6 +153,6 @@ def _expect(python, view, what: str) -> None:
 
 def _aria(page, slider: int) -> tuple[float, float]:
     """A slider handle's aria-valuenow (1 decimal) and aria-valuetext (its exact value)."""
-    handle = page.locator(".lecturelib-explorer").first.locator(".noUi-handle").nth(slider)
+    handle = page.locator(".lecturelib-explorer").nth(INDEX).locator(".noUi-handle").nth(slider)
     now, text = handle.get_attribute("aria-valuenow"), handle.get_attribute("aria-valuetext")
     return float(now), float(text)
