@@ -331,3 +331,36 @@ def test_playground_picture_shows_every_hidden_unit() -> None:
     )
     assert starts == [(1, 0), (3, rows_per_layer * (res + GAP))]
     assert np.all((image >= 0) & (image <= 1))
+
+
+def test_plot_mlp_lit_fills_every_unit_with_its_own_output() -> None:
+    from matplotlib.patches import Circle
+
+    from lecturelib.plots.classification import plot_mlp_lit
+    from lecturelib.plots.network import node_color
+
+    net = MLP([2, 4, 4, 3], activation="tanh", seed=0)
+    X = np.array([[0.5, -0.2], [-1.0, 0.3]])
+    fig = plot_mlp_lit(net, X, title="t")
+    h1, h2, f = C.compose_by_hand(net, X)
+    for i, ax in enumerate(fig.axes):
+        circles = [p for p in ax.patches if isinstance(p, Circle)]
+        values = np.concatenate([X[i], h1[i], h2[i], f[i]])
+        assert len(circles) == len(values) == 13
+        for circle, value in zip(circles, values, strict=True):
+            expected = node_color(round(float(value), 1), (-1.0, 1.0))
+            assert np.allclose(circle.get_facecolor(), expected)
+        centres = {tuple(c.center) for c in circles}
+        written = [t.get_text() for t in ax.texts if tuple(t.get_position()) in centres]
+        shown = [float(w.replace("\u2212", "-")) for w in written]
+        assert shown == [round(float(v), 1) + 0.0 for v in values]
+        best = int(np.argmax(f[i])) + 1
+        assert ax.get_title().endswith(f"largest score $f_{{{best}}}$")
+
+
+def test_plot_mlp_lit_names_the_shape_it_needs() -> None:
+    from lecturelib.plots.classification import plot_mlp_lit
+
+    net = MLP([2, 4, 3], seed=0)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\).*got shape \(1, 3\)"):
+        plot_mlp_lit(net, [[0.1, 0.2, 0.3]])

@@ -7,16 +7,20 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgb
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
-from lecturelib.classification import PlaygroundState
-from lecturelib.plots import COLORS, agg_canvas
+from lecturelib.classification import PlaygroundState, compose_by_hand
+from lecturelib.mlp import MLP
+from lecturelib.plots import COLORS, agg_canvas, new_figure
+from lecturelib.plots.network import default_names, draw_network
 
 __all__ = [
     "CLASS_COLORS",
     "PlaygroundPlot",
     "RegionPlot",
     "plot_log_likelihood",
+    "plot_mlp_lit",
     "plot_points",
     "plot_runs",
     "plot_scores_along",
@@ -310,3 +314,45 @@ class PlaygroundPlot:
         # keeps a frame fast (every new tick label is laid out again).
         span = 100 * 2 ** int(np.ceil(np.log2(max(1.0, state.steps[-1] / 100))))
         self.ax_loss.set(xlim=(0, span), ylim=(0, np.ceil(2 * top) / 2))
+
+
+def plot_mlp_lit(net: MLP, X: np.ndarray, title: str | None = None) -> Figure:
+    """A deep MLP drawn as the slides draw it, once per row of ``X``, with every unit lit
+    by its output for that input (equation 8, computed by
+    :func:`lecturelib.classification.compose_by_hand`): inputs ``x_j``, hidden units
+    ``h^{(l)}_k``, scores ``f_c``. tanh units are blue when positive and vermillion when
+    negative; logistic and ReLU units white at 0. Line width and style give each weight
+    (solid blue positive, dashed vermillion negative), on one scale for all drawings; biases
+    are not written (a label under every unit would hide the lines). Units show their
+    outputs to one decimal; each drawing's title names the input and the class with the
+    largest score."""
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    if X.ndim != 2 or X.shape[1] != net.sizes[0] or len(X) == 0:
+        raise ValueError(
+            f"X must have shape (n, {net.sizes[0]}) with n >= 1 for {net!r}, got shape "
+            f"{np.shape(X)}; pass one input as [[x1, x2]]"
+        )
+    layers = range(1, net.n_layers + 1)
+    weights = [net.params[f"W{j}"] for j in layers]
+    names = default_names(net.sizes)
+    names[-1] = [f"$f_{{{c + 1}}}$" for c in range(net.sizes[-1])]
+    value_range = (-1.0, 1.0) if net.activation == "tanh" else (0.0, 1.0)
+    scale = float(max(np.abs(W).max() for W in weights))
+    outputs = compose_by_hand(net, X)
+    fig, axes = new_figure(
+        1, len(X), figsize=(4.4 * len(X), 4.0),
+        margins={"left": 0.01, "right": 0.99, "bottom": 0.02, "top": 0.83, "wspace": 0.06},
+    )  # fmt: skip
+    for i, ax in enumerate(axes[0]):
+        drawing = draw_network(
+            ax, weights, names=names, value_range=value_range, weight_scale=scale,
+            fontsize=9.0, radius=0.36, spacing=1.4,
+        )  # fmt: skip
+        # Written to one decimal inside the units (two would not fit in the circles).
+        drawing.light([np.round(v, 1) + 0.0 for v in (X[i], *(o[i] for o in outputs))])
+        point = ", ".join(f"{v:g}" for v in X[i])
+        best = int(np.argmax(outputs[-1][i])) + 1
+        ax.set_title(f"$x = ({point})$: largest score $f_{{{best}}}$", fontsize=10)
+    if title is not None:
+        fig.suptitle(title, fontsize=11)
+    return fig
