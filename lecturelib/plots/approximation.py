@@ -284,6 +284,11 @@ class GradientDescentPlot:
             0.5, 0.5, "", transform=ax_loss.transAxes, ha="center", va="center",
             color=COLORS["vermillion"], fontsize=10, fontweight="bold",
         )  # fmt: skip
+        #: What :meth:`update` moves at every frame (the rest changes with the settings).
+        self.animated = [
+            *self.fit.unit_lines, self.fit.curve, self.fit.dots, ax_fit.title, self.curve,
+            self.now,
+        ]  # fmt: skip
         self.update(state)
 
     def update(self, state: GDState) -> None:

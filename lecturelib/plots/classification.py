@@ -272,6 +272,11 @@ class PlaygroundPlot:
         al.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         al.yaxis.set_major_locator(MultipleLocator(0.5))
         al.title.set_text("Loss: train (solid), test (dashed)")
+        #: What :meth:`update` moves at every frame (the rest changes only with the settings).
+        self.animated = [
+            self.regions, *self.points, self.ax_regions.title, self.units, self.train_line,
+            self.test_line,
+        ]  # fmt: skip
         self.update(state)
 
     def update(self, state: PlaygroundState) -> None:
@@ -297,11 +302,12 @@ class PlaygroundPlot:
             xlim=(-0.5 - left, w - 0.5 + left), ylim=(h - 0.5 + top, -0.5 - top), aspect="auto"
         )
         for label, start in zip(self.layer_labels, [*starts, None, None], strict=False):
-            if start is None:
-                label.set_text("")
-            else:
-                label.set_position((-1.5, start[1]))
-                label.set_text(f"layer {start[0]}")
+            text, where = (
+                ("", (-1.0, 0.0)) if start is None else (f"layer {start[0]}", (-1.5, start[1]))
+            )
+            if (label.get_text(), label.get_position()) != (text, where):  # moved: redrawn
+                label.set_text(text)
+                label.set_position(where)
         self.ax_units.title.set_text(
             "Every hidden unit (blue < 0 < orange)" if starts else "No hidden layer: no units"
         )

@@ -99,7 +99,9 @@ def _draw_landscape(ax: Axes, name: str):
     levels = np.quantile(Z, np.linspace(0.0, 0.97, 13))
     levels = np.unique(levels)
     # No antialiasing: the PNG stays small (a third of the size) and renders faster.
-    return ax.contour(xs, ys, Z, levels=levels, cmap="viridis", linewidths=0.8, antialiased=False)
+    return ax.contour(
+        xs, ys, Z, levels=levels, cmap="viridis", linewidths=0.8, antialiased=False, zorder=1
+    )  # beneath the paths
 
 
 def _stationary_xy(name: str) -> tuple[list[float], list[float]]:
@@ -162,6 +164,8 @@ class TrajectoryPlot:
         (self.start,) = ax.plot([], [], "s", color=COLORS["black"], markersize=6)
         (self.stationary,) = ax.plot([], [], "x", color=COLORS["black"], markersize=7)
         (self.end,) = ax.plot([], [], "o", color=COLORS["vermillion"], markersize=7)
+        #: What :meth:`update` moves (the contours change only with the landscape).
+        self.animated = [self.path, self.dots, self.start, self.end, ax.title]
         self.update(state)
 
     def update(self, state: LandscapeState) -> None:
@@ -219,6 +223,14 @@ class DescentPlot:
         # every draw, which cost a fifth of a frame.
         ax_loss.set_ylabel("f − f\u2098\u1d62\u2099")
         ax_loss.set_ylim(LOSS_FLOOR / 3, 1e3)
+        # Titles at a fixed height: matplotlib otherwise lays out every tick label at each
+        # draw to place them (a sixth of a frame's time).
+        ax_path.set_title(" ", fontsize=9, y=1.01)
+        ax_loss.set_title(
+            "The loss falls, or not: f − f\u2098\u1d62\u2099 by step", fontsize=9, y=1.01
+        )
+        #: What :meth:`update` moves at every frame (the rest changes with the settings).
+        self.animated = [self.path, self.start, self.end, self.curve, self.now]
         self.update(state)
 
     def update(self, state: DescentState) -> None:
@@ -243,9 +255,4 @@ class DescentPlot:
         self.curve.set_data(steps, gap)
         self.now.set_data(steps[-1:], gap[-1:])
         land = LANDSCAPES[state.landscape]
-        # A title at a fixed height: matplotlib otherwise lays out every tick label at
-        # each draw to place it (a sixth of a frame's time).
-        self.ax_path.set_title(f"{land.formula}: the path of {tr.optimizer}", fontsize=9, y=1.01)
-        self.ax_loss.set_title(
-            "The loss falls, or not: f − f\u2098\u1d62\u2099 by step", fontsize=9, y=1.01
-        )
+        self.ax_path.title.set_text(f"{land.formula}: the path of {tr.optimizer}")

@@ -119,6 +119,8 @@ class SGDPlot:
         ax_path.legend(frameon=False, loc="upper right", fontsize=8)
         solution = "least-squares" if lam == 0 else "closed-form"
         ax_path.set_title(f"path of $(w_1, w_2)$\ncontours at the {solution} b", fontsize=10)
+        #: What :meth:`update` moves (the rest is drawn once).
+        self.animated = [self.loss, self.path, self.end, ax_loss.title]
 
     def update(self, run: SGDRun, title: str | None = None) -> None:
         """Show a new run (in place)."""

@@ -19,13 +19,14 @@ import html
 import math
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
-from lecturelib.plots import css_size, register_png_display, to_png
+from lecturelib.plots import FrameRenderer, compact_png, css_size, register_png_display, to_png
 
 __all__ = ["ECHO_WINDOW", "Explorer", "slider"]
 
@@ -85,6 +86,10 @@ class Explorer(widgets.VBox):
         ``describe(state) -> str``: the numbers shown under the figure (and in ``text/plain``).
     title:
         A heading shown above the controls.
+    animated:
+        The artists ``redraw`` moves at every update, if it leaves the rest of the figure
+        alone: frames are then drawn by blitting (:class:`~lecturelib.plots.FrameRenderer`),
+        which keeps a Play fast. Without them, every frame draws the whole figure.
     """
 
     def __init__(
@@ -95,10 +100,14 @@ class Explorer(widgets.VBox):
         redraw: Callable[[Any], None] | None = None,
         describe: Callable[[Any], str] | None = None,
         title: str = "",
+        animated: Sequence[Artist] = (),
     ) -> None:
         self.controls = dict(controls)
         self.update_fn = update
         self.figure = figure
+        self.frame_renderer = (
+            FrameRenderer(figure, animated) if figure is not None and animated else None
+        )
         self.redraw = redraw
         self.describe = describe or (lambda state: "")
         self.title = title
@@ -109,6 +118,7 @@ class Explorer(widgets.VBox):
         )
         self.readout = widgets.HTML()
         self.state: Any = None
+        self._snapshot: tuple[bytes | None, bytes] = (None, b"")  # (frame, compressed)
         controls_box = widgets.Box(
             list(self.controls.values()),
             layout=widgets.Layout(flex_flow="row wrap", width="100%"),
@@ -234,15 +244,26 @@ class Explorer(widgets.VBox):
         """Redraw the figure and the readout from the current state (nothing recomputed)."""
         if self.figure is not None and self.redraw is not None:
             self.redraw(self.state)
-            self.image.value = to_png(self.figure)
+            if self.frame_renderer is not None:
+                self.image.value = self.frame_renderer.png()
+            else:
+                self.image.value = to_png(self.figure, frame=True)
             self.image.layout.width = f"{css_size(self.image.value)[0]}px"
         self.readout.value = f"<pre style='margin:0'>{html.escape(self.text)}</pre>"
+
+    def snapshot(self) -> bytes:
+        """The picture a notebook stores for the explorer: the current frame, compressed
+        tightly (:func:`~lecturelib.plots.compact_png`)."""
+        frame = self.image.value
+        if self._snapshot[0] is not frame:
+            self._snapshot = (frame, compact_png(frame))
+        return self._snapshot[1]
 
     # Display: the live widget, plus a static picture and text for viewers without a kernel.
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs) or {}
         if self.figure is not None:
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+            bundle["image/png"] = base64.b64encode(self.snapshot()).decode("ascii")
         heading = f"{self.title}\n" if self.title else ""
         bundle["text/plain"] = heading + self.text
         return bundle
@@ -255,8 +276,9 @@ def _snapshot_png(explorer: Explorer) -> tuple[str, dict[str, int]] | None:
     """The picture a notebook stores for an explorer, with its displayed (1x) size."""
     if explorer.figure is None:
         return None
-    width, height = css_size(explorer.image.value)
-    encoded = base64.b64encode(explorer.image.value).decode("ascii")
+    png = explorer.snapshot()
+    width, height = css_size(png)
+    encoded = base64.b64encode(png).decode("ascii")
     return encoded, {"width": width, "height": height}
 
 

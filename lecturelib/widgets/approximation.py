@@ -132,6 +132,7 @@ def gradient_descent_player(
         describe_gd,
         title=f"Gradient descent: press play ({GD_STEPS_PER_FRAME} steps per frame)",
         frames=GD_FRAMES,
+        animated=plot.animated,
     )
 
 

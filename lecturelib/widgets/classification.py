@@ -115,4 +115,5 @@ def playground_player(
         describe_playground,
         title=f"Playground: press play ({STEPS_PER_FRAME} gradient steps per frame)",
         frames=FRAMES,
+        animated=plot.animated,
     )

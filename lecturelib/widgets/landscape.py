@@ -68,6 +68,7 @@ def landscape_explorer(
         plot.update,
         describe_landscape,
         title="Optimisers on a 2-D landscape (100 steps from the black square)",
+        animated=plot.animated,
     )
 
 
@@ -118,4 +119,5 @@ def descent_player(
         describe_descent,
         title=f"An optimiser's path, step by step ({DESCENT_STEPS} steps from the black square)",
         frames=-(-DESCENT_STEPS // 2),
+        animated=plot.animated,
     )

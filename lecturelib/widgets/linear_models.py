@@ -68,6 +68,7 @@ def step_size_explorer(log10_lr: float = -1.5) -> Explorer:
         redraw,
         describe_step_size,
         title="SGD's step size: too small is slow, too large jitters or diverges",
+        animated=plot.animated,
     )
 
 

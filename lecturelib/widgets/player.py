@@ -19,10 +19,11 @@ starting picture as an image and the readout as text (:class:`~lecturelib.widget
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
 from lecturelib.widgets import Explorer
@@ -48,6 +49,9 @@ class Player(Explorer):
         As for :class:`~lecturelib.widgets.Explorer`.
     frames:
         How many frames one press of Play runs at most before it stops by itself.
+    animated:
+        The artists ``redraw`` moves, drawn by blitting (as for
+        :class:`~lecturelib.widgets.Explorer`).
     """
 
     def __init__(
@@ -60,6 +64,7 @@ class Player(Explorer):
         describe: Callable[[Any], str] | None = None,
         title: str = "",
         frames: int = 300,
+        animated: Sequence[Artist] = (),
     ) -> None:
         if isinstance(frames, bool) or not isinstance(frames, int) or frames < 1:
             raise ValueError(f"frames must be a whole number >= 1, got {frames!r}")
@@ -77,7 +82,7 @@ class Player(Explorer):
         self.play.add_class("lecturelib-play")
         self.step_button.add_class("lecturelib-step")
         self.reset_button.add_class("lecturelib-reset")
-        super().__init__(controls, start, figure, redraw, describe, title)
+        super().__init__(controls, start, figure, redraw, describe, title, animated)
         buttons = widgets.HBox([self.play, self.step_button, self.reset_button])
         self.children = (*self.children[:1], buttons, *self.children[1:])
         self.play.observe(self._on_tick, names="value")
