@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from lecturelib.plots import PIXEL_DENSITY, FrameRenderer, compact_png, new_figure, to_png
-from lecturelib.widgets.approximation import gradient_descent_player
+from lecturelib.widgets.approximation import approximation_explorer, gradient_descent_player
 from lecturelib.widgets.classification import playground_player
+from lecturelib.widgets.features import degree_explorer
 from lecturelib.widgets.landscape import descent_player, landscape_explorer
 from lecturelib.widgets.linear_models import step_size_explorer
 from tests.test_figures import _pixels
@@ -136,6 +137,13 @@ def _moves(make, moves, picture) -> list[np.ndarray]:
 
 
 EXPLORERS = [
+    ("degree", degree_explorer, [{"degree": d} for d in (3, 9, 12, 0)], 1),
+    (
+        "approximation",
+        approximation_explorer,
+        [{"w1": 0.5}, {"v2": -3.0}, {"w3": 6.0}, {"target": "sin"}, {"b1": 0.2}],
+        2,  # the start, and the parts' range stepping up for w3 = 6
+    ),
     ("step size", step_size_explorer, [{"log10_lr": v} for v in (-3.0, -1.0, 0.25)], 1),
     (
         "landscape",

@@ -134,6 +134,8 @@ class ApproximationPanel:
         ax.set_xlabel("x")
         if legend:
             ax.legend(frameon=False, loc="lower left", fontsize=8)
+        #: What :meth:`update` moves, for an explorer that blits its frames.
+        self.animated = [*self.unit_lines, self.curve, self.dots, *([ax.title] if title else [])]
         self.update(state)
 
     def update(self, state: ApproxState) -> None:
@@ -179,6 +181,8 @@ class UnitsPanel:
         ax.set_title("Its parts: output = $w_0$ + sum of the dashed", fontsize=10)
         if legend:
             ax.legend(frameon=False, loc="lower left", fontsize=8, ncol=2)
+        #: What :meth:`update` moves (its vertical range changes in steps, rarely).
+        self.animated = [*self.unit_lines, self.bias_line]
         self.update(state)
 
     def update(self, state: ApproxState) -> None:
@@ -285,10 +289,7 @@ class GradientDescentPlot:
             color=COLORS["vermillion"], fontsize=10, fontweight="bold",
         )  # fmt: skip
         #: What :meth:`update` moves at every frame (the rest changes with the settings).
-        self.animated = [
-            *self.fit.unit_lines, self.fit.curve, self.fit.dots, ax_fit.title, self.curve,
-            self.now,
-        ]  # fmt: skip
+        self.animated = [*self.fit.animated, ax_fit.title, self.curve, self.now]
         self.update(state)
 
     def update(self, state: GDState) -> None:

@@ -84,6 +84,8 @@ class PolynomialPlot:
         ax_err.set_ylabel("mean squared error")
         ax_err.set_title("Training error falls, held-out error turns up", fontsize=11)
         ax_err.legend(frameon=False, fontsize=8, loc="upper left")
+        #: What :meth:`update` moves (the rest is drawn once).
+        self.animated = [self.fit, ax_fit.title, self.marker, self.cursor]
         self.update(state)
 
     def update(self, state: PolynomialState) -> None:

@@ -243,4 +243,5 @@ def approximation_explorer(
         redraw,
         describe_approx,
         title="Fit a curve by hand with 3 hidden units, or press 'train from here'",
+        animated=[*fit_panel.animated, *parts_panel.animated],
     )

@@ -51,4 +51,5 @@ def degree_explorer(demo: PolynomialDemo | None = None, degree: int = 1) -> Expl
         plot.update,
         describe_degree,
         title="Polynomial feature map: move the degree, compare the two errors",
+        animated=plot.animated,
     )
