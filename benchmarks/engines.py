@@ -202,14 +202,26 @@ ENGINES = {
 }
 
 
-def median_seconds(fn: Callable[[], object], budget: float = 1.0) -> float:
-    """Median time of one call, over repeated batches that fill about ``budget`` seconds."""
-    fn()  # warm up
-    once = timeit.timeit(fn, number=1)
-    number = max(1, int(0.02 / max(once, 1e-9)))
-    repeats = max(5, min(200, int(budget / max(once * number, 1e-9))))
-    times = timeit.repeat(fn, number=number, repeat=repeats)
-    return float(np.median(times)) / number
+#: Rounds of timing per network: every engine runs once per round, in turn, so a machine
+#: that speeds up or slows down (a shared virtual machine does) affects them all alike.
+ROUNDS = 15
+
+
+def interleaved_seconds(
+    runs: dict[str, Callable[[], object]], budgets: dict[str, float]
+) -> dict[str, float]:
+    """Median time of one call of each engine, over :data:`ROUNDS` rounds in which every
+    engine runs a batch of calls in turn (each engine's batches fill about its budget)."""
+    numbers = {}
+    for engine, fn in runs.items():
+        fn()  # warm up
+        once = timeit.timeit(fn, number=1)
+        numbers[engine] = max(1, int(budgets[engine] / ROUNDS / max(once, 1e-9)))
+    times: dict[str, list[float]] = {engine: [] for engine in runs}
+    for _ in range(ROUNDS):
+        for engine, fn in runs.items():
+            times[engine].append(timeit.timeit(fn, number=numbers[engine]) / numbers[engine])
+    return {engine: float(np.median(t)) for engine, t in times.items()}
 
 
 def run_engines(progress: Callable[[str], None] = print) -> list[dict[str, object]]:
@@ -218,14 +230,16 @@ def run_engines(progress: Callable[[str], None] = print) -> list[dict[str, objec
     for name, sizes, n, with_micrograd in NETWORKS:
         problem = make_problem(sizes, n)
         reference = numpy_engine(problem)()
+        runs = {}
         for engine, build in ENGINES.items():
             if engine == "micrograd" and not with_micrograd:
                 continue
-            run = build(problem)
+            run = runs[engine] = build(problem)
             grads = run()
             for a, b in zip(grads, reference, strict=True):
                 np.testing.assert_allclose(np.asarray(a).reshape(b.shape), b, rtol=1e-8, atol=1e-12)
-            seconds = median_seconds(run, budget=0.5 if engine == "micrograd" else 1.5)
+        budgets = {engine: 0.5 if engine == "micrograd" else 1.5 for engine in runs}
+        for engine, seconds in interleaved_seconds(runs, budgets).items():
             rows.append({"network": name, "engine": engine, "seconds": seconds})
             progress(f"  {name:28s} {engine:24s} {seconds * 1e6:12.1f} us")
     return rows

@@ -116,8 +116,13 @@ def _give(node: Node, partial: np.ndarray, fresh: bool = True) -> None:
     grad = node.grad
     if grad is None:
         return
-    if partial.shape != node.value.shape:
-        partial, fresh = sum_to(partial, node.value.shape), True
+    shape = node.value.shape
+    if partial.shape != shape:
+        if partial.ndim == 2 and partial.shape[1:] == shape:  # a bias added to a batch
+            partial = partial.sum(axis=0)
+        else:
+            partial = sum_to(partial, shape)
+        fresh = True
     if type(grad) is float:
         node.grad = partial if fresh else partial.copy()
     elif type(grad) is np.ndarray:
@@ -136,10 +141,12 @@ class Affine(Node):
     ``dJ/dc = sum over the batch of dJ/db``.
     """
 
+    _ones: np.ndarray | None = None  # (1, ..., 1) for the bias's partial, kept per batch size
+
     def forward(self) -> None:
         x, M, c = self.inputs
         xv, Mv = x.value, M.value
-        if Mv.ndim != 2 or not 1 <= xv.ndim <= 2 or xv.shape[-1] != Mv.shape[1]:
+        if xv.shape[-1:] != Mv.shape[1:] or Mv.ndim != 2 or xv.ndim > 2:
             raise ValueError(
                 f"node {self.name!r}: affine needs x of shape (n, p) or (p,) and M of shape "
                 f"(m, p), but {x.name!r} has shape {xv.shape} and {M.name!r} has shape "
@@ -159,7 +166,7 @@ class Affine(Node):
         if c.grad is not None:
             if g.ndim == 2 and c.value.ndim == 1:
                 # The column sums, as the product (1, ..., 1) g: faster than g.sum(axis=0).
-                ones = getattr(self, "_ones", None)
+                ones = self._ones
                 if ones is None or ones.shape[0] != g.shape[0]:
                     ones = self._ones = np.ones(g.shape[0])
                 _give(c, np.dot(ones, g))
@@ -566,6 +573,7 @@ class Graph(CoreGraph):
         self._rest = [n for n in self.nodes if id(n) not in receive]
         self._unwanted = [n for n in self._fill if id(n) not in keep]
         self._trusted: dict[str, np.ndarray] = {}
+        self._ones_seed: np.ndarray | None = None
 
     def checked_feeds(self, **feeds: Any) -> dict[str, np.ndarray]:
         """The feeds checked once (real, finite), as read-only copies :meth:`forward` trusts.
@@ -624,7 +632,10 @@ class Graph(CoreGraph):
                     f"{objective.value.shape}; reduce it first (e.g. with mean or sum) or "
                     "pass seed=dS/d(objective) of that shape"
                 )
-            start = np.ones(objective.value.shape)
+            start = self._ones_seed
+            if start is None or start.shape != objective.value.shape:
+                start = self._ones_seed = np.ones(objective.value.shape)
+                start.flags.writeable = False  # dJ/dJ = 1, shared by every pass
         else:
             start = as_array(seed, "backward()'s seed")
             if start.shape != objective.value.shape:
