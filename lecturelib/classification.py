@@ -32,7 +32,7 @@ import numpy as np
 
 from lecturelib import autodiff as ad
 from lecturelib.mlp import ACTIVATIONS, MLP
-from lecturelib.optim import make_optimizer, train
+from lecturelib.optim import blown_up, make_optimizer, train
 
 __all__ = [
     "DATASETS",
@@ -362,7 +362,9 @@ PLAYGROUND_N = 200
 STEPS_PER_FRAME = 10
 PLAYGROUND_RESOLUTION = 31
 PLAYGROUND_LIMIT = 1.3
-#: A run stops when a parameter grows beyond this (the step size is too large).
+#: A run stops when a parameter grows beyond this (the step size is too large): the
+#: series' divergence rule (:func:`lecturelib.optim.blown_up`) with a smaller limit, as the
+#: pictures of a network with weights of 1e6 are saturated and show nothing more.
 PLAYGROUND_DIVERGED = 1e6
 
 
@@ -597,14 +599,14 @@ def playground_advance(state: PlaygroundState, **values: Any) -> PlaygroundState
         for _ in range(STEPS_PER_FRAME):
             if state.batch != "full":
                 rows = np.random.default_rng(step).choice(len(y), int(state.batch), replace=False)
-                graph.forward(X=X[rows], y=y[rows])
+                loss = graph.forward(X=X[rows], y=y[rows])
             else:
-                graph.forward(**feeds)
+                loss = graph.forward(**feeds)
             graph.backward()
             opt.step()
             step += 1
             theta = net.theta
-            if not np.all(np.abs(theta) < PLAYGROUND_DIVERGED):
+            if blown_up(loss, [theta], limit=PLAYGROUND_DIVERGED):
                 diverged = True
                 break
     if diverged:

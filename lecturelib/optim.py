@@ -65,17 +65,21 @@ DIVERGED = 1e100
 PARAMETER_LIMIT = math.sqrt(DIVERGED)
 
 
-def blown_up(loss: float, params: Sequence[Param | np.ndarray]) -> bool:
+def blown_up(
+    loss: float, params: Sequence[Param | np.ndarray], limit: float = PARAMETER_LIMIT
+) -> bool:
     """The divergence rule of :func:`train` (and of every loop in the series that stops a
     run): the loss is not finite or at least :data:`DIVERGED`, or some parameter entry is
-    not finite or at least :data:`PARAMETER_LIMIT` in size. ``params`` are the graph's
-    :class:`Param` nodes, or plain arrays (a parameter vector ``theta``)."""
+    not finite or at least ``limit`` (:data:`PARAMETER_LIMIT`) in size. ``params`` are the
+    graph's :class:`Param` nodes, or plain arrays (a parameter vector ``theta``). A loop
+    that draws its run as it goes may stop sooner with a smaller ``limit`` (the playground:
+    a picture of weights of 1e6 and more is saturated and shows nothing more)."""
     if not -math.inf < loss < DIVERGED:  # also NaN
         return True
     for p in params:
         value = p.value if isinstance(p, Param) else np.asarray(p, dtype=float)
         biggest = abs(float(value)) if value.ndim == 0 else float(np.abs(value).max(initial=0.0))
-        if not biggest < PARAMETER_LIMIT:  # NaN fails this test too
+        if not biggest < limit:  # NaN fails this test too
             return True
     return False
 
