@@ -13,7 +13,7 @@ from lecturelib.widgets.approximation import approximation_explorer, gradient_de
 from lecturelib.widgets.classification import playground_player
 from lecturelib.widgets.features import degree_explorer
 from lecturelib.widgets.landscape import descent_player, landscape_explorer
-from lecturelib.widgets.linear_models import step_size_explorer
+from lecturelib.widgets.linear_models import lambda_explorer, step_size_explorer
 from tests.test_figures import _pixels
 
 
@@ -137,6 +137,7 @@ def _moves(make, moves, picture) -> list[np.ndarray]:
 
 
 EXPLORERS = [
+    ("ridge", lambda_explorer, [{"log10_lam": v} for v in (-5.0, -1.0, 0.5)], 1),
     ("degree", degree_explorer, [{"degree": d} for d in (3, 9, 12, 0)], 1),
     (
         "approximation",

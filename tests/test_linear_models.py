@@ -298,9 +298,10 @@ def test_regularisation_path_plot_keeps_the_weights_readable() -> None:
     assert high < 0.5 * path.W.max()  # the large weights at tiny lambda do not set the scale
     (ax_norm,) = [other for other in fig.axes if other is not ax]  # ||w|| on its own axis
     assert ax_norm.get_yscale() == "log"
-    (line,) = ax_norm.get_lines()
+    line, marked = ax_norm.get_lines()  # the norm, and the marker drawn over every curve
     np.testing.assert_array_equal(line.get_ydata(), path.norms)
-    assert len(marker) == 1 and marker[0].get_xdata()[0] == pytest.approx(-3.0)
+    assert len(marker) == 1 and marker[0] is marked
+    assert marker[0].get_xdata()[0] == pytest.approx(-3.0)
 
 
 # --------------------------------------------------------------------------------------

@@ -187,7 +187,9 @@ def plot_regularization_path(ax: Axes, path, current: float | None = None) -> li
     ax_norm.legend(frameon=False, fontsize=8, loc="upper right")
     if current is None:
         return []
-    return [ax.axvline(np.log10(current), color=COLORS["vermillion"], linewidth=1.5)]
+    # On the twin axis, drawn last: over every curve, and a frame that moves it redraws
+    # only this axis's top layer (lecturelib.plots.FrameRenderer).
+    return [ax_norm.axvline(np.log10(current), color=COLORS["vermillion"], linewidth=1.5)]
 
 
 class RidgeFitPlot:
@@ -218,6 +220,8 @@ class RidgeFitPlot:
         ax_fit.set_ylabel("$y$")
         ax_fit.legend(frameon=False, fontsize=7, loc="lower left")
         (self.marker,) = plot_regularization_path(ax_path, state.path, state.lam)
+        #: What :meth:`update` moves (the rest is drawn once).
+        self.animated = [self.fit, ax_fit.title, self.marker]
         self.update(state)
 
     def update(self, state: RidgeState) -> None:

@@ -97,4 +97,5 @@ def lambda_explorer(log10_lam: float = -3.0) -> Explorer:
         plot.update,
         describe_ridge,
         title="Ridge regression: a larger λ shrinks the weights and flattens the fit",
+        animated=plot.animated,
     )
