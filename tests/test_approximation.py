@@ -370,11 +370,15 @@ def test_gradient_descent_player_plays_and_reports_divergence() -> None:
     assert player.state.mse < ap.mse(ap.random_start(), "square")
     player.set(lr=max(GD_LEARNING_RATES))  # a new learning rate starts over
     assert player.state.step == 0
+    loss_axes = player.figure.axes[1]
+    assert loss_axes.get_title() == "The loss falls as it learns (log scale)"
     player.step(5)
     assert player.state.diverged and "diverged at step" in player.text
     assert "choose a smaller one" in player.text
+    assert loss_axes.get_title().startswith("The loss blew up")  # the title says so too
     player.set(target="abs", seed=4)
     assert player.state.step == 0 and player.state.seed == 4 and player.state.target == "abs"
+    assert loss_axes.get_title() == "The loss falls as it learns (log scale)"
 
 
 def test_learning_rate_runs_tell_slow_overshooting_and_diverging_apart() -> None:

@@ -168,10 +168,12 @@ def test_fit_network_converges_to_a_stationary_point_and_keeps_the_best_start() 
     assert 1 <= fit.n_best <= 4
     # Converged: the gradient of the penalised objective vanishes at the kept network.
     assert np.abs(_penalised_gradient(fit, X, y, 0.1)).max() < 1e-8
-    # Well conditioned: inputs moved by 1e-12 (relative) lead to the same network.
+    # Well conditioned: inputs moved by 1e-12 (relative) lead to the same network, up to
+    # where the fit stops (a gradient below 1e-8): predictions of order 1 agree to 1e-8.
+    # (atol 1e-9 failed under OPENBLAS_CORETYPE=Prescott: 1.8e-9 apart at a prediction of 0.004.)
     moved = fit_network(X * (1 + 1e-12), y, 2, penalty=0.1, restarts=4, seed=0)
     assert moved.best == fit.best
-    np.testing.assert_allclose(moved.net.predict(X), fit.net.predict(X), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(moved.net.predict(X), fit.net.predict(X), rtol=1e-7, atol=1e-8)
     with pytest.raises(ValueError, match="hidden must be a whole number"):
         fit_network(X, y, 0)
     with pytest.raises(ValueError, match="restarts must be a whole number"):

@@ -166,3 +166,20 @@ def test_explorer_frames_are_the_whole_picture(name, make, moves, backgrounds) -
     for move, frame, reference in zip(moves, frames, whole, strict=True):
         assert np.array_equal(frame, reference), (name, move)
     assert explorer.frame_renderer.redraws == backgrounds
+
+
+def test_a_diverging_run_redraws_the_title_it_changes() -> None:
+    from lecturelib.widgets.approximation import GD_LEARNING_RATES
+
+    def run(picture):
+        player = gradient_descent_player(lr=max(GD_LEARNING_RATES))
+        pictures = []
+        for _ in range(6):
+            player.step(1)
+            pictures.append(picture(player).copy())
+        assert player.state.diverged
+        return pictures
+
+    blitted, whole = run(lambda p: p.frame_renderer.rgba()), run(lambda p: _whole(p.figure))
+    for k, (frame, reference) in enumerate(zip(blitted, whole, strict=True)):
+        assert np.array_equal(frame, reference), k

@@ -244,6 +244,7 @@ def plot_bishop_figure(
 #: (a log locator and 10^k mathtext labels, rerun at every draw, would slow each frame).
 GD_LOSS_LIMITS = (1e-6, 1e2)
 GD_LOSS_TICKS = (1e-6, 1e-4, 1e-2, 1.0, 1e2)
+GD_LOSS_TITLE = "The loss falls as it learns (log scale)"
 
 
 class GradientDescentPlot:
@@ -283,7 +284,7 @@ class GradientDescentPlot:
         ax_loss.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax_loss.set_xlabel("gradient-descent step")
         ax_loss.set_ylabel(r"training MSE $J(\theta)$")
-        ax_loss.set_title("The loss falls as it learns (log scale)", fontsize=10, y=1.01)
+        ax_loss.set_title(GD_LOSS_TITLE, fontsize=10, y=1.01)
         self.warning = ax_loss.text(
             0.5, 0.5, "", transform=ax_loss.transAxes, ha="center", va="center",
             color=COLORS["vermillion"], fontsize=10, fontweight="bold",
@@ -305,6 +306,11 @@ class GradientDescentPlot:
             f"diverged at step {state.diverged_at}:\nthe learning rate is too large"
             if state.diverged
             else ""
+        )
+        self.ax_loss.title.set_text(
+            "The loss blew up: the step is too large (log scale)"
+            if state.diverged
+            else GD_LOSS_TITLE
         )
 
 
