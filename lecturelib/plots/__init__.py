@@ -205,7 +205,7 @@ class FrameRenderer:
 
     def __init__(self, fig: Figure, animated: Sequence[Artist]) -> None:
         animated = list(animated)
-        strangers = [a for a in animated if a.get_figure(root=True) is not fig]
+        strangers = [a for a in animated if a.figure is not fig]
         if not animated or strangers:
             raise ValueError(
                 f"animated must list artists of this figure, got {len(animated)} artist(s), "
