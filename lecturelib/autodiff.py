@@ -116,13 +116,8 @@ def _give(node: Node, partial: np.ndarray, fresh: bool = True) -> None:
     grad = node.grad
     if grad is None:
         return
-    shape = node.value.shape
-    if partial.shape != shape:
-        if partial.ndim == 2 and partial.shape[1:] == shape:  # a bias added to a batch
-            partial = partial.sum(axis=0)
-        else:
-            partial = sum_to(partial, shape)
-        fresh = True
+    if partial.shape != node.value.shape:
+        partial, fresh = sum_to(partial, node.value.shape), True
     if type(grad) is float:
         node.grad = partial if fresh else partial.copy()
     elif type(grad) is np.ndarray:

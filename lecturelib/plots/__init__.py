@@ -18,7 +18,8 @@ from __future__ import annotations
 import base64
 import io
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -150,17 +151,24 @@ def to_png(
         return _palette_png(image, optimize, frame)
 
 
-def _draw_rgba(fig: Figure, resolution: float) -> np.ndarray:
-    """Draw the whole figure at ``resolution`` pixels per inch (as ``savefig`` does);
-    its pixels (height, width, 4), valid until the next draw."""
-    canvas = agg_canvas(fig)
+@contextmanager
+def _resolution(fig: Figure, resolution: float) -> Iterator[FigureCanvasAgg]:
+    """The figure's canvas, drawing at ``resolution`` pixels per inch for the time of the
+    block (as ``savefig`` does); the figure keeps its own dpi outside it."""
     shown_dpi = fig.dpi
     fig.dpi = resolution
     try:
-        canvas.draw()
-        return np.asarray(canvas.buffer_rgba())
+        yield agg_canvas(fig)
     finally:
         fig.dpi = shown_dpi
+
+
+def _draw_rgba(fig: Figure, resolution: float) -> np.ndarray:
+    """Draw the whole figure at ``resolution`` pixels per inch; its pixels (height, width,
+    4), valid until the next draw."""
+    with _resolution(fig, resolution) as canvas:
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())
 
 
 def _palette_png(image: Image.Image, optimize: bool, frame: bool = False) -> bytes:
@@ -297,11 +305,7 @@ class FrameRenderer:
 
     def _render(self) -> np.ndarray:
         """Draw the current frame; its pixels (height, width, 4), valid until the next."""
-        fig = self.figure
-        canvas = agg_canvas(fig)
-        shown_dpi = fig.dpi
-        fig.dpi = shown_dpi * PIXEL_DENSITY  # as savefig does, for the time of the frame
-        try:
+        with _resolution(self.figure, self.figure.dpi * PIXEL_DENSITY) as canvas:
             if self._changed():
                 self._draw_background(canvas)
             canvas.restore_region(self._background)
@@ -309,8 +313,6 @@ class FrameRenderer:
             for artist in self._top:
                 artist.draw(renderer)
             return np.asarray(canvas.buffer_rgba())
-        finally:
-            fig.dpi = shown_dpi
 
     def rgba(self) -> np.ndarray:
         """The current frame's pixels, ``PIXEL_DENSITY`` per displayed pixel (height, width, 4)."""
